@@ -1,0 +1,5 @@
+"""Packaging shim: all metadata lives in setup.cfg (declarative)."""
+
+from setuptools import setup
+
+setup()
