@@ -1,0 +1,1 @@
+"""Per-charm upgrade behaviour, registered by charm name through the ``octane.apps`` namespace."""

@@ -1,0 +1,1 @@
+"""Ceph monitor quorum planning and hand-over that never loses a monitor majority."""

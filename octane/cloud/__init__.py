@@ -1,0 +1,1 @@
+"""The cloud as read from Juju: frozen snapshots and their analysis."""

@@ -12,7 +12,6 @@ from octane import __version__
 from octane.commands.base import ErrorContract
 
 
-
 class Version(ErrorContract, Lister):
     """Show octane's version and the versions of the libraries that talk to the cloud."""
 

@@ -1,0 +1,1 @@
+"""Runs a plan: scheduler, journal and resume, prompts, signals, progress."""

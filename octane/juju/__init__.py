@@ -1,0 +1,1 @@
+"""The Juju port (the only importer of python-libjuju)."""

@@ -1,0 +1,1 @@
+"""Per-service schema-migration knowledge, registered through ``octane.migrations``."""

@@ -1,0 +1,1 @@
+"""The OpenStack port (the only importer of openstacksdk)."""

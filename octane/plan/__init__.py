@@ -1,0 +1,1 @@
+"""Plans as data (steps with stable ids and named actions) and their builders."""

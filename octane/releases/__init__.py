@@ -1,0 +1,1 @@
+"""Release knowledge: OpenStack releases, Ubuntu series, workload versions, charm tracks."""

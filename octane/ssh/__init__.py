@@ -1,0 +1,1 @@
+"""The SSH port (the only importer of paramiko): verified host keys, file fetches."""

@@ -1,0 +1,1 @@
+"""The twin: a simulated Charmed OpenStack cloud speaking the real Juju and OpenStack APIs."""
