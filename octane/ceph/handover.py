@@ -1,0 +1,237 @@
+"""The monitor hand-over executor: runs the planner's steps on a live cluster, safely.
+
+Why it re-reads and re-plans before every step instead of walking a fixed list: the live
+monmap is the only truth after an interruption (a crash, a SIGINT, a monitor dying), and the
+planner's plan from any intermediate monmap is the rest of the original plan, so re-running
+the hand-over simply continues. Every step is bracketed by two readings of the cluster
+(:mod:`octane.ceph.live`): before it, a full quorum of every member, or the run stops with
+nothing changed by that step; after it, the quorum the step must end with, or the run stops
+saying what it saw.
+
+Pitfalls from shared/reference/components.md §2, each encoded where it bites:
+``ceph mon add`` takes a bare IP; ``mon remove`` may answer "does not exist or has already
+been removed" after it succeeded; an old monitor is never removed before every new one is
+in ``quorum_names``; clients' ``mon_host`` is rewritten after every monmap change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from octane.ceph.live import LiveState, NoQuorum, read_live, wait_for_quorum
+from octane.ceph.osd import ReleaseCheck, check_require_osd_release, set_noout, unset_noout
+from octane.ceph.planner import AddMonitor, HandoverPlan, MonStep, plan_handover, transitions
+from octane.ceph.port import CephPort
+from octane.errors import GateFailed, StepFailed
+from octane.paths import private_dir
+
+LOG = logging.getLogger(__name__)
+
+
+class QuorumDegraded(GateFailed):
+    """The quorum was not whole before a step; that step changed nothing."""
+
+
+class HandoverStopped(StepFailed):
+    """A step failed or its quorum did not form; re-running continues from the live monmap."""
+
+
+RESUME_HINT = "fix the cause and run the hand-over again: it continues from the live monmap"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Every wait is bounded; MON_FAST-style clusters in tests use smaller values."""
+
+    cli: float = 10.0      # --connect-timeout of each ceph CLI call (the port adds 5 s outer)
+    settle: float = 30.0   # before a step: time an election in progress may take to finish
+    step: float = 120.0    # after a step: until the expected full quorum forms
+    poll: float = 0.25
+
+
+@dataclass(frozen=True)
+class HandoverEvent:
+    """What an observer sees around each step (tests sample the quorum here)."""
+
+    kind: Literal["before-step", "after-step"]
+    number: int            # 1-based, within this run
+    step: MonStep
+    live: LiveState
+
+
+@dataclass(frozen=True)
+class HandoverReport:
+    """The outcome of one run."""
+
+    plan: HandoverPlan                 # as planned when this run started
+    done: tuple[MonStep, ...]
+    final: LiveState
+    noout: str                         # "octane", "operator" or "untouched"
+    release: ReleaseCheck
+
+
+Observer = Callable[[HandoverEvent], None]
+
+
+class MonitorHandover:
+    """Moves a cluster's monitors to a target set through a :class:`CephPort`.
+
+    ``workdir`` holds, per cluster fsid, the keyrings in transit (0600 in 0700, deleted
+    right after use) and the marker saying octane set ``noout``.
+    """
+
+    def __init__(self, port: CephPort, *, workdir: Path, timeouts: Timeouts | None = None,
+                 observer: Observer | None = None) -> None:
+        self.port, self.workdir = port, workdir
+        self.timeouts = timeouts or Timeouts()
+        self.observer = observer
+
+    def plan(self, target: Mapping[str, str]) -> HandoverPlan:
+        """Read-only: the steps a run would take now (refusals raise here too)."""
+        return plan_handover(self._gate("before planning").monmap, target)
+
+    def run(self, target: Mapping[str, str]) -> HandoverReport:
+        """Hand the monitors over to ``target`` (``{name: bare IP}``, add order)."""
+        t = self.timeouts
+        live = self._gate("before the hand-over")
+        first = plan_handover(live.monmap, target)        # refusal: nothing has changed
+        state_dir = private_dir(self.workdir / (live.fsid or "cluster"))
+        self._drop_keys(state_dir)                        # left by an interrupted run
+        noout = set_noout(self.port, state_dir, timeout=t.cli) if first.steps else "untouched"
+        done: list[MonStep] = []
+        for _ in range(len(first.steps) + 1):             # bounded; converges in len(steps)
+            plan = plan_handover(live.monmap, target)
+            if not plan.steps:
+                break
+            step = plan.steps[0]
+            LOG.info("step %d: %s (%s)", len(done) + 1, step.description, live.describe())
+            self._notify("before-step", len(done) + 1, step, live)
+            live = self._apply(step, live, state_dir)
+            done.append(step)
+            self._notify("after-step", len(done), step, live)
+            live = self._gate(f"before step {len(done) + 1}")
+        else:
+            raise HandoverStopped(f"monmap did not converge on the target ({live.describe()})",
+                                  hint=RESUME_HINT)
+        if unset_noout(self.port, state_dir, timeout=t.cli) and noout == "untouched":
+            noout = "octane"                # an interrupted run had set it; this one unset it
+        release = check_require_osd_release(self.port, timeout=t.cli)
+        if not release.ok:
+            LOG.warning("%s", release.message)
+        return HandoverReport(first, tuple(done), live, noout, release)
+
+    # -- gates and waits ---------------------------------------------------------------
+    def _gate(self, when: str) -> LiveState:
+        """A full quorum of every member, read live; an election may finish, a dead
+        monitor is not waited for."""
+        t = self.timeouts
+        deadline = time.monotonic() + t.settle
+        while True:
+            try:
+                live = read_live(self.port, timeout=t.cli)
+            except NoQuorum as exc:
+                reason, down = str(exc), False
+            else:
+                problem = live.degraded()
+                if problem is None:
+                    return live
+                reason, down = problem, "does not answer" in problem
+            if down or time.monotonic() >= deadline:
+                raise QuorumDegraded(f"Ceph quorum is degraded {when}: {reason}; nothing was "
+                                     "changed by this step", hint="bring the monitor back and "
+                                     "run the hand-over again: it continues from the live monmap")
+            time.sleep(t.poll)
+
+    def _wait(self, step: MonStep) -> LiveState:
+        try:
+            return wait_for_quorum(self.port, step.quorum_after, timeout=self.timeouts.step,
+                                   cli_timeout=self.timeouts.cli, interval=self.timeouts.poll)
+        except TimeoutError as exc:
+            raise HandoverStopped(f"after '{step.description}': {exc}", hint=RESUME_HINT) from exc
+
+    def _notify(self, kind: Literal["before-step", "after-step"], number: int, step: MonStep,
+                live: LiveState) -> None:
+        if self.observer is not None:
+            self.observer(HandoverEvent(kind, number, step, live))
+
+    # -- steps ---------------------------------------------------------------------------
+    def _apply(self, step: MonStep, live: LiveState, state_dir: Path) -> LiveState:
+        after = transitions(live.monmap, step)[-1]
+        if isinstance(step, AddMonitor):
+            self._add(step, state_dir)
+        else:
+            self._remove(step.name, live)
+        # clients bootstrap from mon_host: after the last old monitor left, a stale list
+        # would point new clients at nothing (running daemons follow the monmap by themselves)
+        self.port.point_clients_at([after.addrs[n] for n in after.names])
+        return self._wait(step)
+
+    def _ceph(self, args: list[str], what: str, *, output: Path | None = None,
+              tolerate: str | None = None) -> None:
+        result = self.port.ceph(args, timeout=self.timeouts.cli, output=output)
+        if result.returncode != 0 and not (tolerate and tolerate in result.stderr):
+            raise HandoverStopped(f"could not {what}: {result.stderr.strip() or 'no output'} "
+                                  f"(rc {result.returncode})", hint=RESUME_HINT)
+
+    def _add(self, step: AddMonitor, state_dir: Path) -> None:
+        keys = private_dir(state_dir / "keys")
+        monmap, keyring = keys / "monmap", keys / "mon.keyring"
+        try:
+            # the new monitor joins this cluster: same fsid, current monmap, the mon. key
+            self._ceph(["mon", "getmap"], "fetch the monmap", output=monmap)
+            self._ceph(["auth", "get", "mon."], "fetch the mon. keyring", output=keyring)
+            for secret in (monmap, keyring):
+                os.chmod(secret, 0o600)
+            try:
+                self.port.deploy_mon(step.name, step.addr, monmap=monmap, keyring=keyring)
+            except Exception as exc:
+                LOG.debug("deploy_mon failed", exc_info=True)
+                raise HandoverStopped(f"could not start mon.{step.name} on {step.addr}: {exc}",
+                                      hint=RESUME_HINT) from exc
+        finally:
+            self._drop_keys(state_dir)
+        # a bare IP means [v2:IP:3300,v1:IP:6789]; an [addrvec] argument crashes pacific's
+        # CLI (IndexError in ceph_argparse). "already exists" = it joined by itself first.
+        self._ceph(["mon", "add", step.name, step.addr], f"add mon.{step.name}",
+                   tolerate="already exists")
+
+    def _remove(self, name: str, live: LiveState) -> None:
+        # Never remove an old monitor before every member — the new ones above all — is in
+        # quorum_names: with new members added but not running, removing one lost quorum.
+        missing = [n for n in live.members if n not in live.quorum]
+        if missing:
+            raise QuorumDegraded(f"will not remove mon.{name}: {','.join(missing)} not in "
+                                 "quorum_names", hint=RESUME_HINT)
+        # When the CLI retried on another monitor after the removal had committed, it says
+        # "does not exist or has already been removed": success, confirmed with mon dump.
+        self._ceph(["mon", "remove", name], f"remove mon.{name}",
+                   tolerate="does not exist or has already been removed")
+        self._confirm_removed(name)
+        self.port.retire_mon(name)
+
+    def _confirm_removed(self, name: str) -> None:
+        deadline = time.monotonic() + self.timeouts.step
+        while True:
+            dump = self.port.ceph(["mon", "dump", "-f", "json"], timeout=self.timeouts.cli)
+            if dump.returncode == 0:
+                names = {m["name"] for m in json.loads(dump.stdout)["mons"]}
+                if name not in names:
+                    return
+            if time.monotonic() >= deadline:
+                raise HandoverStopped(f"mon.{name} is still in the monmap after mon remove",
+                                      hint=RESUME_HINT)
+            time.sleep(self.timeouts.poll)
+
+    @staticmethod
+    def _drop_keys(state_dir: Path) -> None:
+        keys = state_dir / "keys"
+        if keys.is_dir():
+            for path in keys.iterdir():
+                path.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Real services backing the twin (ceph-mon daemons, ...), with simulated fallbacks."""

@@ -1,0 +1,198 @@
+"""The hand-over executor against the twin's simulated cluster (no daemons: fast).
+
+The simulated cluster answers the same CLI commands with the same exit codes as the real one
+(the functional tests run the same executor on real ceph-mon daemons); here the executor's
+own rules are pinned down: gates, resumption, noout ownership, keyrings in transit.
+"""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from octane.ceph.handover import (
+    HandoverEvent,
+    HandoverStopped,
+    MonitorHandover,
+    QuorumDegraded,
+    Timeouts,
+)
+from octane.ceph.planner import PlanRefused
+from octane.twin.services.ceph import CommandResult, SimulatedCephCluster
+
+FAST = Timeouts(cli=1, settle=0.5, step=0.5, poll=0.01)
+
+
+@pytest.fixture
+def sim() -> SimulatedCephCluster:
+    return SimulatedCephCluster(("a", "b", "c"))
+
+
+def _target(sim: SimulatedCephCluster, names: Sequence[str] = ("d", "e", "f")) -> dict[str, str]:
+    return {n: sim.allocate_mon_address() for n in names}
+
+
+def _handover(sim: object, tmp_path: Path, **kw: object) -> MonitorHandover:
+    return MonitorHandover(sim, workdir=tmp_path / "work", timeouts=FAST, **kw)  # type: ignore[arg-type]
+
+
+def test_full_hand_over_to_three_new_monitors(sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    target = _target(sim)
+    seen: list[tuple[str, int, tuple[str, ...], bool]] = []
+
+    def observe(event: HandoverEvent) -> None:
+        seen.append((event.kind, event.number, event.live.quorum, "noout" in sim.flags))
+        if event.kind == "after-step":
+            assert set(event.live.quorum) == set(event.step.quorum_after)
+
+    report = _handover(sim, tmp_path, observer=observe).run(target)
+    assert [s.name for s in report.done] == ["d", "a", "e", "b", "f", "c"]
+    assert sim.quorum_status()["quorum_names"] == ["d", "e", "f"]
+    assert sim.epoch == 7                          # one monmap change per step
+    assert sim.mons == target and sim.client_hosts == list(target.values())
+    assert all(noout for *_, noout in seen)        # noout held during every step
+    assert "noout" not in sim.flags and report.noout == "octane"
+    assert report.release.ok and report.release.required == "pacific"
+    assert len(seen) == 12 and report.final.epoch == 7
+
+
+def test_keyrings_travel_0600_in_0700_and_are_gone_afterwards(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    modes: list[tuple[int, int, int, str]] = []
+    deploy = sim.deploy_mon
+
+    def checking_deploy(name: str, addr: str, *, monmap: Path, keyring: Path) -> None:
+        modes.append((stat.S_IMODE(monmap.stat().st_mode), stat.S_IMODE(keyring.stat().st_mode),
+                      stat.S_IMODE(keyring.parent.stat().st_mode), keyring.read_text()))
+        deploy(name, addr, monmap=monmap, keyring=keyring)
+
+    sim.deploy_mon = checking_deploy  # type: ignore[method-assign]
+    _handover(sim, tmp_path).run(_target(sim, ["d"]) | {"b": sim.mons["b"],
+                                                         "c": sim.mons["c"]})
+    assert [m[:3] for m in modes] == [(0o600, 0o600, 0o700)]
+    assert "[mon.]" in modes[0][3]
+    leftovers = [p for p in (tmp_path / "work").rglob("*") if p.is_file()]
+    assert leftovers == []
+
+
+def test_target_of_one_monitor_is_refused_before_anything_changes(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    with pytest.raises(PlanRefused, match="would leave one monitor"):
+        _handover(sim, tmp_path).run({"a": sim.mons["a"]})
+    assert sim.epoch == 1 and sim.flags == set() and sorted(sim.mons) == ["a", "b", "c"]
+
+
+def test_degraded_quorum_before_the_start_is_refused_unchanged(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    sim.stop_mon("c")
+    with pytest.raises(QuorumDegraded, match=r"mon\.c does not answer on its admin socket"):
+        _handover(sim, tmp_path).run(_target(sim))
+    assert sim.epoch == 1 and sim.flags == set()
+
+
+def test_monitor_lost_mid_hand_over_stops_then_resumes(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    target = _target(sim)
+
+    def kill_e_after_step_three(event: HandoverEvent) -> None:
+        if event.kind == "after-step" and event.number == 3:
+            sim.kill_mon("e")
+
+    with pytest.raises(QuorumDegraded) as stopped:
+        _handover(sim, tmp_path, observer=kill_e_after_step_three).run(target)
+    assert "before step 4" in stopped.value.message
+    assert "mon.e does not answer" in stopped.value.message
+    assert "continues from the live monmap" in stopped.value.one_line()
+    assert sim.epoch == 4 and "noout" in sim.flags        # three steps done, noout still held
+
+    sim.start_mon("e")
+    report = _handover(sim, tmp_path).run(target)
+    assert [s.name for s in report.done] == ["b", "f", "c"]  # the rest of the same plan
+    assert sim.quorum_status()["quorum_names"] == ["d", "e", "f"]
+    assert "noout" not in sim.flags and report.noout == "octane"
+
+
+def test_rerun_after_the_last_step_only_unsets_noout(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    target = _target(sim, ["d"]) | {"b": sim.mons["b"], "c": sim.mons["c"]}
+
+    def interrupt(event: HandoverEvent) -> None:
+        if event.kind == "after-step" and event.number == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _handover(sim, tmp_path, observer=interrupt).run(target)
+    assert "noout" in sim.flags and sim.epoch == 3
+    report = _handover(sim, tmp_path).run(target)
+    assert report.done == () and report.noout == "octane"
+    assert "noout" not in sim.flags and sim.epoch == 3
+
+
+def test_noout_set_by_the_operator_is_left_set(sim: SimulatedCephCluster,
+                                               tmp_path: Path) -> None:
+    sim.ceph(["osd", "set", "noout"])
+    report = _handover(sim, tmp_path).run(_target(sim, ["d"]) | {"b": sim.mons["b"],
+                                                                  "c": sim.mons["c"]})
+    assert report.noout == "operator" and "noout" in sim.flags
+
+
+def test_new_monitor_that_never_joins_stops_the_run_and_blocks_the_next(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    sim.deploy_mon = lambda *a, **k: None  # type: ignore[method-assign] # host never starts it
+    target = _target(sim)
+    with pytest.raises(HandoverStopped, match=r"after 'Add monitor 'd'.*no full quorum of "
+                                              r"a,b,c,d within"):
+        _handover(sim, tmp_path).run(target)
+    assert sorted(sim.quorum_status()["quorum_names"]) == ["a", "b", "c"]   # never lost
+    with pytest.raises(QuorumDegraded, match=r"mon\.d does not answer"):
+        _handover(sim, tmp_path).run(target)
+    assert sim.epoch == 2                 # a, b, c never removed while d was not in quorum
+
+
+def test_failed_deploy_removes_the_keys_and_says_where(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    def broken(name: str, addr: str, *, monmap: Path, keyring: Path) -> None:
+        raise RuntimeError("mkfs failed: no space left on device")
+
+    sim.deploy_mon = broken  # type: ignore[method-assign]
+    with pytest.raises(HandoverStopped, match=r"could not start mon\.d on .*no space left"):
+        _handover(sim, tmp_path).run(_target(sim))
+    assert [p for p in (tmp_path / "work").rglob("*") if p.is_file()
+            and "keys" in p.parts] == []
+    assert sim.epoch == 1
+
+
+def test_remove_answering_already_removed_counts_as_done(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    """Pitfall 3: the CLI retried on another monitor after the removal committed."""
+    real_ceph = sim.ceph
+
+    def retrying_ceph(args: Sequence[str], **kw: object) -> CommandResult:
+        result = real_ceph(args, **kw)  # type: ignore[arg-type]
+        if list(args[:2]) == ["mon", "remove"] and result.ok:
+            return real_ceph(args, **kw)  # type: ignore[arg-type] # the retry: ENOENT
+        return result
+
+    sim.ceph = retrying_ceph  # type: ignore[method-assign]
+    report = _handover(sim, tmp_path).run({"b": sim.mons["b"], "c": sim.mons["c"]})
+    assert [s.name for s in report.done] == ["a"]
+    assert sorted(sim.mons) == ["b", "c"]
+
+
+def test_release_check_reports_a_lagging_require_osd_release(tmp_path: Path) -> None:
+    sim = SimulatedCephCluster(("a", "b", "c"), release="quincy")
+    sim.require_osd_release = "pacific"
+    report = _handover(sim, tmp_path).run({"b": sim.mons["b"], "c": sim.mons["c"],
+                                           "d": sim.allocate_mon_address()})
+    assert not report.release.ok
+    assert report.release.message == ("require_osd_release is pacific but every OSD runs "
+                                      "quincy or later: run 'ceph osd require-osd-release "
+                                      "quincy'")
+
+
+def test_plan_is_read_only(sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    plan = _handover(sim, tmp_path).plan(_target(sim))
+    assert len(plan.steps) == 6 and sim.epoch == 1 and sim.flags == set()
