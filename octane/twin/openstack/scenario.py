@@ -28,8 +28,7 @@ _DEFAULT_NOVA = ({"binary": "nova-conductor", "host": "nova-cloud-controller"},
                  {"binary": "nova-scheduler", "host": "nova-cloud-controller"})
 _DEFAULT_CINDER = ({"binary": "cinder-scheduler", "host": "cinder"},
                    {"binary": "cinder-volume", "host": "cinder@cinder-ceph", "zone": "nova"})
-_DEFAULT_NETWORKS = ({"name": "ext_net", "external": True, "project": "admin"},
-                     {"name": "private", "project": "demo"})
+_DEFAULT_NETWORKS = ({"name": "ext_net", "external": True}, {"name": "private"})
 ADMIN_DOMAIN = "admin_domain"  # where charm-keystone puts the admin user and project
 ADMIN_ROLE = "Admin"  # charm-keystone's default ``admin-role``
 
@@ -145,7 +144,7 @@ def _compute_hosts(state: OpenStackState, hypervisors: Sequence[Mapping[str, str
                           updated_at=state.now())
         state.compute_hosts[hostname] = ComputeHost(
             hostname=hostname, node=f"{hostname}.{domain}" if domain else hostname,
-            availability_zone=zone, hypervisor_id=number, hypervisor_uuid=service.uuid,
+            availability_zone=zone, hypervisor_id=number, hypervisor_uuid=state.new_uuid(),
             service=service, host_ip=f"10.0.{number // 250}.{number % 250 + 1}")
 
 
@@ -184,13 +183,14 @@ def _networks(state: OpenStackState, networks: Sequence[Any]) -> None:
         where = f"networks[{i}]"
         spec = _mapping(spec, where)
         _known_keys(spec, {"name", "external", "shared", "project"}, where)
+        external = bool(spec.get("external", False))
+        owner = spec.get("project") or ("admin" if external else state.default_project())
         try:
-            project = state.project_named(str(spec.get("project", "admin")))
+            project = state.project_named(str(owner))
         except KeyError:
             raise _fail(where, f"unknown project '{spec.get('project')}'") from None
         state.networks.append(Network(state.new_uuid(), str(spec.get("name", f"net-{i}")),
-                                      project.id, bool(spec.get("external", False)),
-                                      bool(spec.get("shared", False))))
+                                      project.id, external, bool(spec.get("shared", False))))
 
 
 def _vms(state: OpenStackState, vms: Mapping[str, Any]) -> None:
@@ -214,7 +214,7 @@ def _vms(state: OpenStackState, vms: Mapping[str, Any]) -> None:
 def _vm(state: OpenStackState, hostname: str, spec: Any, where: str) -> None:
     spec = _mapping(spec, where)
     _known_keys(spec, {"name", "project", "status", "availability_zone"}, where)
-    project = str(spec.get("project", "demo"))
+    project = str(spec.get("project") or state.default_project())
     try:
         state.project_named(project)
     except KeyError:
@@ -259,7 +259,7 @@ def _faults(state: OpenStackState, faults: Mapping[str, Any]) -> None:
         if not isinstance(after, int | float) or after < 0:
             raise _fail(where, "'after' must be scenario seconds >= 0")
         state.schedule_vm(str(spec["host"]), float(after), name=str(spec.get("name",
-                          f"surprise-{i + 1}")), project=str(spec.get("project", "demo")))
+                          f"surprise-{i + 1}")), project=spec.get("project"))
     state.maintenance = bool(faults.get("maintenance", False))
 
 

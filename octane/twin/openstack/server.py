@@ -96,11 +96,19 @@ def _handler(state: OpenStackState, api: Api,
     return handle
 
 
+def _not_found(req: Request) -> Reply:
+    raise ApiError(404, "The resource could not be found.")
+
+
 def build_app(state: OpenStackState) -> web.Application:
-    """The aiohttp application serving every API of ``APIS`` under its prefix."""
+    """The aiohttp application serving every API of ``APIS`` under its prefix.
+
+    Anything else under a prefix is the service's own JSON 404 (after the token check,
+    as behind keystonemiddleware), so a client never parses an HTML error page.
+    """
     app = web.Application()
     for api in APIS:
-        for route in api.routes:
+        for route in (*api.routes, Route("*", "/{tail:.*}", _not_found)):
             app.router.add_route(route.method, api.prefix + route.path,
                                  _handler(state, api, route))
     return app
@@ -146,7 +154,7 @@ async def start_openstack(state: OpenStackState, clock: Clock | None = None,
     the Juju side; the catalog points back at the URL actually bound.
     """
     if clock is not None:
-        state.clock = clock
+        state.use_clock(clock)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

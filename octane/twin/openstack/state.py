@@ -24,6 +24,7 @@ from octane.twin.clock import Clock
 from octane.twin.openstack.errors import ApiError
 from octane.twin.openstack.microversions import Versions
 from octane.twin.openstack.model import (
+    SERVICE_DOWN_TIME,
     Agent,
     ComputeHost,
     Domain,
@@ -107,6 +108,32 @@ class OpenStackState:
         """Scenario time."""
         return self.clock.now()
 
+    def use_clock(self, clock: Clock) -> None:
+        """Run on ``clock`` from now on, shifting every stored time so nothing jumps.
+
+        A state built before the twin's shared clock was handed over keeps its relative
+        times: a VM due to appear in 600 s still appears 600 s from now.
+        """
+        if clock is self.clock:
+            return
+        delta = clock.now() - self.clock.now()
+        services = [h.service for h in self.compute_hosts.values()]
+        for svc in services + self.nova_services + self.volume_services:
+            svc.updated_at += delta
+            if svc.stopped_at is not None:
+                svc.stopped_at += delta
+        for vm in self.vms.values():
+            vm.created_at += delta
+        for mig in self.migrations:
+            mig.created_at += delta
+            if mig.finished_at is not None:
+                mig.finished_at += delta
+        for agent in self.agents:
+            agent.created_at += delta
+        for pending in self.pending_vms:
+            pending.at += delta
+        self.clock = clock
+
     # ----------------------------------------------------------------- lookups
     def project_named(self, name: str) -> Project:
         """The project called ``name`` (scenario references projects by name)."""
@@ -114,6 +141,10 @@ class OpenStackState:
             if project.name == name:
                 return project
         raise KeyError(name)
+
+    def default_project(self) -> str:
+        """The first tenant project's name (VMs belong to it unless told otherwise)."""
+        return next((p.name for p in self.projects.values() if p.name != "admin"), "admin")
 
     def host(self, hostname: str) -> ComputeHost:
         """The compute host by service hostname or hypervisor hostname (FQDN)."""
@@ -173,11 +204,16 @@ class OpenStackState:
         """Put every API's writes in maintenance (HTTP 503) or back; reads keep working."""
         self.maintenance = on
 
-    def add_vm(self, hostname: str, *, name: str | None = None, project: str = "demo",
+    def add_vm(self, hostname: str, *, name: str | None = None, project: str | None = None,
                status: str = "ACTIVE", requested_az: str | None = None,
                created_at: float | None = None) -> Vm:
-        """Make a VM appear on a hypervisor (the fault "a VM appearing mid-plan")."""
+        """Make a VM appear on a hypervisor (the fault "a VM appearing mid-plan").
+
+        ``project`` defaults to the first tenant project (``demo`` unless the scenario
+        names others), so the VM is only visible to an admin listing all tenants.
+        """
         host = self.host(hostname)
+        project = project or self.default_project()
         try:
             owner = self.project_named(project)
         except KeyError:
@@ -192,10 +228,11 @@ class OpenStackState:
         return vm
 
     def schedule_vm(self, hostname: str, after: float, *, name: str,
-                    project: str = "demo") -> None:
+                    project: str | None = None) -> None:
         """Make a VM appear on ``hostname`` once ``after`` scenario seconds have passed."""
         self.host(hostname)
-        self.pending_vms.append(PendingVm(self.now() + after, hostname, name, project))
+        self.pending_vms.append(PendingVm(self.now() + after, hostname, name,
+                                          project or self.default_project()))
 
     def fail_next_migration(self, server: str | None = None) -> None:
         """Make the next live migration of ``server`` (default: of every VM) fail."""
@@ -210,7 +247,7 @@ class OpenStackState:
         once, as if it died a minute ago; the hypervisor's state follows.
         """
         service = self.host(hostname).service
-        service.stopped_at = (self.now() - 61.0) if down else None
+        service.stopped_at = (self.now() - SERVICE_DOWN_TIME - 1) if down else None
 
     def set_agent_alive(self, host: str, alive: bool, binary: str | None = None) -> None:
         """Make the Neutron agents of ``host`` (optionally one binary) alive or dead."""
@@ -225,7 +262,7 @@ class OpenStackState:
         """Stop (or resume) a Cinder service's heartbeats."""
         for service in self.volume_services:
             if service.host == host and service.binary == binary:
-                service.stopped_at = (self.now() - 61.0) if down else None
+                service.stopped_at = (self.now() - SERVICE_DOWN_TIME - 1) if down else None
                 return
         raise ApiError(404, f"Service {binary} on {host} could not be found.")
 
@@ -234,6 +271,7 @@ class OpenStackState:
         if self._reset_to is None:
             raise RuntimeError("this state was not built from a scenario")
         fresh = self._reset_to()
+        fresh.use_clock(self.clock)
         keep = {"tokens": self.tokens, "base_url": self.base_url, "clock": self.clock,
                 "wall": self.wall, "_reset_to": self._reset_to}
         self.__dict__.update(fresh.__dict__)

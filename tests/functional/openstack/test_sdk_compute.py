@@ -183,3 +183,18 @@ async def test_old_clients_use_the_legacy_service_actions(twin: OpenStackServer)
     node1 = next(r for r in rows if r["host"] == "node-1")
     assert isinstance(node1["id"], int)  # integer ids before 2.53
     assert node1["disabled_reason"] == "old client"
+
+
+async def test_availability_zones_follow_their_compute_services(twin: OpenStackServer) -> None:
+    conn = sdk_connection(twin)
+
+    def zones() -> dict[str, bool]:
+        return {z.name: z.state["available"] for z in conn.compute.availability_zones()}
+
+    assert await blocking(zones) == {"az1": True, "az2": True}
+    twin.state.mark_compute_down("node-3")  # az2's only hypervisor
+    assert await blocking(zones) == {"az1": True, "az2": False}
+    detail = await blocking(lambda: {z.name: z.hosts for z in
+                                     conn.compute.availability_zones(details=True)})
+    assert detail["az2"]["node-3"]["nova-compute"]["available"] is False
+    assert "nova-conductor" in detail["internal"]["nova-cloud-controller"]

@@ -43,6 +43,14 @@ async def test_a_request_without_a_valid_token_gets_401(twin: OpenStackServer) -
     assert status == 200
 
 
+async def test_unknown_paths_get_the_services_json_404(twin: OpenStackServer) -> None:
+    token = {"X-Auth-Token": await issue_token(twin)}
+    status, body, _ = await _get(f"{twin.url}/compute/v2.1/os-flavor-access", token)
+    assert status == 404 and body["itemNotFound"]["code"] == 404
+    status, body, _ = await _get(f"{twin.url}/network/v2.0/routers", token)
+    assert status == 404 and "NeutronError" in body
+
+
 async def test_version_discovery_needs_no_token(twin: OpenStackServer) -> None:
     status, body, _ = await _get(f"{twin.url}/compute/v2.1/")
     assert status == 200

@@ -123,3 +123,18 @@ def test_credentials_for_the_operator() -> None:
     assert cloud["auth"]["user_domain_name"] == "admin_domain"
     exported = openrc_text({"OS_PASSWORD": "s3cret 'quoted'"})
     assert exported == "export OS_PASSWORD='s3cret '\"'\"'quoted'\"'\"''\n"
+
+
+def test_handing_over_the_twin_clock_keeps_pending_faults_relative() -> None:
+    early = Clock(scale=1.0, start=0.0, wall=lambda: 0.0)
+    state = build({"projects": ["shop"],
+                   "faults": {"vm_appears": [{"host": "node-1", "after": 600}]}}, clock=early)
+    shared = Clock(scale=1.0, start=5_000_000.0, wall=lambda: 0.0)
+    state.use_clock(shared)
+    shared.advance(599)
+    assert state.summary()["node-1"] == []
+    shared.advance(2)
+    assert state.summary()["node-1"] == ["surprise-1"]
+    vm = state.find_vm("surprise-1")
+    assert state.projects[vm.project_id].name == "shop"  # the first tenant project
+    assert state.add_vm("node-2").project_id == vm.project_id
