@@ -7,8 +7,10 @@ path the SDK takes: before 2.53 compute services are enabled with ``PUT
 longer report ``running_vms``. Advertising a release's real maximum keeps octane honest on
 both sides of those lines.
 
-Maxima are taken from the "REST API Version History" pages of Nova and Cinder ("Maximum in
-<release>" markers).
+Maxima follow the "REST API Version History" pages of Nova and Cinder ("Maximum in
+<release>" markers). Cinder's column and Nova's ussuri/victoria value were checked against
+those pages; Nova's later values are from the release notes as we know them and should be
+re-checked when a release's behaviour starts to matter.
 """
 
 from __future__ import annotations
