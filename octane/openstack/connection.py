@@ -8,6 +8,7 @@ saying what is wrong and where, never a keystoneauth traceback.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,10 +18,18 @@ import keystoneauth1.exceptions as ksa
 import openstack
 import openstack.config
 import openstack.exceptions as sdk
+import openstack.warnings as sdk_warnings
 
 from octane.errors import ConnectionFailed, NotFound, OctaneError
 
 T = TypeVar("T")
+
+# The SDK warns on every access to fields Nova deprecated (running_vms, ...) and about its own
+# optional integrations; an operator's terminal is no place for them. Only the SDK's own
+# deprecation categories are silenced, for the whole process, because the SDK runs in worker
+# threads where catch_warnings() is not thread-safe.
+warnings.filterwarnings("ignore", category=sdk_warnings.RemovedFieldWarning)
+warnings.filterwarnings("ignore", category=sdk_warnings.OpenStackDeprecationWarning)
 
 NO_CREDENTIALS = ("no OpenStack credentials: source an admin openrc (OS_AUTH_URL, "
                   "OS_USERNAME, ...) or pass --os-cloud NAME")
