@@ -30,6 +30,7 @@ T = TypeVar("T")
 # threads where catch_warnings() is not thread-safe.
 warnings.filterwarnings("ignore", category=sdk_warnings.RemovedFieldWarning)
 warnings.filterwarnings("ignore", category=sdk_warnings.OpenStackDeprecationWarning)
+warnings.filterwarnings("ignore", category=PendingDeprecationWarning, module="openstack")
 
 NO_CREDENTIALS = ("no OpenStack credentials: source an admin openrc (OS_AUTH_URL, "
                   "OS_USERNAME, ...) or pass --os-cloud NAME")
