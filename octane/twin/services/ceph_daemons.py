@@ -73,7 +73,10 @@ def lease_address(addr: str | None = None, *, rng: random.Random | None = None,
 
 
 def _port_free(addr: str, port: int) -> bool:
+    """Nothing listens there. SO_REUSEADDR, as ceph-mon itself sets it: a TIME_WAIT left
+    by a monitor that just stopped must not keep its successor off the same address."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((addr, port))
         except OSError:
