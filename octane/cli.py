@@ -11,6 +11,7 @@ traceback.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -56,9 +57,7 @@ class OctaneApp(App):
         for name in NOISY_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG if level >= 4 else logging.INFO)
         try:
-            log_dir = paths.subdir("log")
-            stamp = time.strftime("%Y%m%d%H%M%S")
-            self.log_path = log_dir / f"octane-{stamp}.log"
+            self.log_path = new_log_file(paths.subdir("log"))
             file_handler = logging.FileHandler(self.log_path)
             file_handler.setLevel(logging.DEBUG)
             file_handler.setFormatter(logging.Formatter(
@@ -67,6 +66,20 @@ class OctaneApp(App):
         except OSError as exc:  # a read-only home must not stop a read-only command
             self.log_path = None
             LOG.debug("no log file: %s", exc)
+
+
+def new_log_file(log_dir: Path) -> Path:
+    """A log file of this process alone: COU's timestamped name, or with the pid added when
+    another octane process took that name within the same second (a resume right after an
+    interruption, ``octane status`` beside a running upgrade)."""
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    for name in (f"octane-{stamp}.log", f"octane-{stamp}-{os.getpid()}.log"):
+        try:
+            with (log_dir / name).open("x"):
+                return log_dir / name
+        except FileExistsError:
+            continue
+    return log_dir / f"octane-{stamp}-{os.getpid()}.log"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

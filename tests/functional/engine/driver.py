@@ -14,12 +14,11 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
-import time
 from pathlib import Path
 
 from octane import paths
+from octane.cli import new_log_file
 from octane.engine import RunOptions, run_plan
 from octane.engine.console import log_banner
 from octane.errors import OctaneError
@@ -28,7 +27,7 @@ from tests.functional.engine.actions import Work, registry
 
 
 def _log_file() -> Path:
-    path = paths.subdir("log") / f"octane-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}.log"
+    path = new_log_file(paths.subdir("log"))
     handler = logging.FileHandler(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(name)s] %(message)s"))
     root = logging.getLogger()

@@ -130,3 +130,10 @@ async def test_line_reader_reads_regular_files_and_pipes(tmp_path: Path) -> None
         assert [await reader.readline() for _ in range(4)] == ["y", "no", "last", None]
     finally:
         os.close(fd)
+
+
+def test_each_process_gets_its_own_log_file(tmp_path: Path) -> None:
+    from octane.cli import new_log_file
+    first, second = new_log_file(tmp_path), new_log_file(tmp_path)
+    assert first != second and first.exists() and second.exists()
+    assert first.name.startswith("octane-") and first.suffix == ".log"
