@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["octane.twin.testing"]
+
 
 @pytest.fixture(autouse=True)
 def _octane_data(tmp_path_factory: pytest.TempPathFactory,

@@ -1,0 +1,1 @@
+"""The twin's Juju wire: TLS websockets, JSON-RPC envelopes, routing, parameters."""
