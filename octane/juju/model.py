@@ -1,0 +1,375 @@
+"""The Juju port: the one place octane talks to a Juju controller (python-libjuju).
+
+:class:`JujuModel` connects to ``[controller:][user/]model`` (or the current model) through
+libjuju's ``JUJU_DATA`` handling, reads the model concurrently into frozen
+:class:`~octane.cloud.model.Cloud` snapshots, and offers the typed writes the in-place
+upgrade needs. Nothing libjuju-typed leaves this module: reads go over raw RPC documents
+converted by :mod:`octane.juju.status`, errors are translated to octane's one-line errors.
+
+Bulk operations matter on big clouds: running ``instance-count`` on a thousand hypervisors
+is one ``Action.EnqueueOperation`` and a few ``Action.Actions`` polls here, not a thousand
+enqueue-and-poll round trips one second apart as libjuju's per-unit helpers would do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from juju.client.jujudata import FileJujuData, NoModelException
+from juju.errors import JujuConnectionError, JujuError
+from juju.model import Model
+
+from octane.cloud.model import Cloud
+from octane.errors import NotFound, OctaneError
+from octane.juju import status as convert
+from octane.juju.retry import retrying, translate
+from octane.juju.settings import JujuSettings
+from octane.juju.wait import wait_until_idle
+
+LOG = logging.getLogger(__name__)
+
+#: libjuju's JujuConnectionError texts that mean "your client configuration", not "network".
+_CONFIG_PROBLEMS = re.compile(r"No (account|username|controllers\.yaml|current controller)",
+                              re.IGNORECASE)
+
+#: Action states after which an action will not change any more.
+FINAL_ACTION_STATES = frozenset({"completed", "failed", "cancelled", "aborted", "error"})
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """The outcome of a charm action (or a command) on one unit."""
+
+    unit: str
+    action: str
+    id: str
+    status: str
+    output: Mapping[str, Any] = field(default_factory=dict)
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the action completed (a command also needs return code 0)."""
+        if self.status != "completed":
+            return False
+        code = self.output.get("return-code", self.output.get("Code", 0))
+        return str(code) in ("0", "")
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """A shell command's outcome on one unit (``juju exec``)."""
+
+    unit: str
+    return_code: int
+    stdout: str
+    stderr: str
+
+
+def unit_tag(unit: str) -> str:
+    """``nova-compute/3`` -> ``unit-nova-compute-3``."""
+    return "unit-" + unit.replace("/", "-")
+
+
+def _describe(model: str | None) -> tuple[str, str]:
+    """(controller, qualified model) as libjuju will resolve them, for error messages."""
+    try:
+        found = FileJujuData().parse_model(model)  # type: ignore[no-untyped-call]
+        return str(found[0]), str(found[1])
+    except Exception:
+        return "", model or "(current model)"
+
+
+class JujuModel:
+    """A connected model; create with :meth:`connect`, close with :meth:`close`."""
+
+    def __init__(self, model: Model, name: str, controller: str,
+                 settings: JujuSettings) -> None:
+        self._model = model
+        self.name = name
+        self.controller = controller
+        self.settings = settings
+
+    # -- connection ------------------------------------------------------------------------
+
+    @classmethod
+    async def connect(cls, model: str | None = None,
+                      settings: JujuSettings | None = None) -> JujuModel:
+        """Connect to ``[controller:][user/]model`` or, when None, the current model.
+
+        Raises :class:`~octane.errors.NotFound` for an unknown controller or model and
+        :class:`~octane.errors.ConnectionFailed` for an unreachable controller or refused
+        credentials -- each one line, after ``OCTANE_MODEL_RETRIES`` attempts.
+        """
+        conf = settings or JujuSettings.from_env()
+        controller, qualified = _describe(model)
+        where = f"model '{qualified}'" + (f" on controller '{controller}'" if controller else "")
+        juju = Model(max_frame_size=conf.max_frame_size)
+        try:
+            await juju.connect(  # type: ignore[no-untyped-call]
+                model_name=model, retries=conf.model_retries,
+                retry_backoff=conf.model_retry_backoff)
+        except NoModelException:
+            await _quietly_disconnect(juju)
+            raise NotFound("no current Juju model",
+                           hint="name one with --model or run `juju switch`") from None
+        except FileNotFoundError as exc:
+            await _quietly_disconnect(juju)
+            raise NotFound(f"no Juju client configuration ({exc.filename} is missing)",
+                           hint="set JUJU_DATA or log in with `juju login`") from None
+        except JujuConnectionError as exc:
+            await _quietly_disconnect(juju)
+            text = " ".join(str(exc).split())
+            if "not found" in text.lower():
+                raise NotFound(f"{where} not found ({text})",
+                               hint="`juju models` lists the models you can use") from None
+            if _CONFIG_PROBLEMS.search(text):  # libjuju wraps JUJU_DATA problems this way
+                raise NotFound(f"cannot use {where}: {text}",
+                               hint="check JUJU_DATA or run `juju login`") from None
+            raise translate(exc, f"connecting to {where}") from None
+        except (JujuError, OSError, KeyError) as exc:
+            await _quietly_disconnect(juju)
+            if isinstance(exc, KeyError):
+                raise NotFound(f"controller {exc} not found in JUJU_DATA") from None
+            raise translate(exc, f"connecting to {where}") from None
+        name = str(getattr(juju.info, "name", "") or qualified.split("/")[-1])
+        LOG.info("connected to model %s on controller %s", name, controller)
+        return cls(juju, name, controller, conf)
+
+    async def close(self) -> None:
+        """Disconnect (safe to call twice)."""
+        await _quietly_disconnect(self._model)
+
+    async def __aenter__(self) -> JujuModel:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- reads -------------------------------------------------------------------------------
+
+    async def _rpc(self, facade: str, request: str, params: Mapping[str, Any],
+                   what: str) -> Mapping[str, Any]:
+        conn = self._model.connection()
+
+        async def call() -> Mapping[str, Any]:
+            msg: dict[str, Any] = {"type": facade, "request": request,
+                                   "version": conn.facades[facade], "params": dict(params)}
+            result = await conn.rpc(msg)
+            response = result.get("response")
+            return response if isinstance(response, Mapping) else {}
+
+        return await retrying(call, what=what, timeout=self.settings.timeout)
+
+    async def _full_status(self) -> Mapping[str, Any]:
+        return await self._rpc("Client", "FullStatus", {"patterns": None},
+                               f"reading the status of model '{self.name}'")
+
+    def _azs(self) -> dict[str, str]:
+        out = {}
+        for mid, machine in self._model.machines.items():
+            hardware = machine.safe_data.get("hardware-characteristics") or {}
+            if hardware.get("availability-zone"):
+                out[str(mid)] = str(hardware["availability-zone"])
+        return out
+
+    async def get_config(self, application: str) -> dict[str, Any]:
+        """The effective option values of one application."""
+        doc = await self._rpc("Application", "Get", {"application": application,
+                                                     "branch": None},
+                              f"reading the config of '{application}'")
+        return convert.config_values(doc)
+
+    async def _actions(self, apps: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        if not apps:
+            return {}
+        try:
+            doc = await self._rpc("Action", "ApplicationsCharmsActions",
+                                  {"entities": [{"tag": f"application-{a}"} for a in apps]},
+                                  "listing charm actions")
+        except OctaneError as exc:  # an app removed meanwhile must not fail the whole read
+            LOG.debug("action listing failed: %s", exc)
+            return {}
+        return convert.action_names(doc)
+
+    async def read_cloud(self) -> Cloud:
+        """Status, every application's config, charm actions and machines, concurrently."""
+        known = sorted(self._model.applications)
+        results = await asyncio.gather(self._full_status(), self._actions(known),
+                                       *(self.get_config(a) for a in known))
+        status, actions = results[0], results[1]
+        configs = dict(zip(known, results[2:], strict=True))
+        missing = sorted(set(status.get("applications") or {}) - set(configs))
+        if missing:  # deployed after the watcher's first snapshot
+            extra = await asyncio.gather(self._actions(missing),
+                                         *(self.get_config(a) for a in missing))
+            actions = {**actions, **extra[0]}
+            configs.update(zip(missing, extra[1:], strict=True))
+        return convert.cloud_from_status(status, model=self.name, controller=self.controller,
+                                         configs=configs, actions=actions, azs=self._azs())
+
+    async def status(self) -> Cloud:
+        """A status-only snapshot (no configs, no actions): what waits poll."""
+        return convert.cloud_from_status(await self._full_status(), model=self.name,
+                                         controller=self.controller, azs=self._azs())
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _app(self, application: str) -> Any:
+        try:
+            return self._model.applications[application]
+        except KeyError:
+            raise NotFound(f"application '{application}' not found in model '{self.name}'"
+                           ) from None
+
+    async def set_config(self, application: str, config: Mapping[str, Any]) -> None:
+        """Set charm options (values are sent as strings, as ``juju config`` does)."""
+        app = self._app(application)
+        values = {k: _config_text(v) for k, v in config.items()}
+        await retrying(lambda: app.set_config(values), what=f"configuring '{application}'",
+                       timeout=self.settings.timeout)
+
+    async def latest_revision(self, application: str, channel: str) -> int | None:
+        """The newest revision of the application's charm in ``channel`` (Charmhub's answer)."""
+        what = f"resolving '{application}' in '{channel}'"
+        found = await self._rpc("Application", "GetCharmURLOrigin",
+                                {"application": application}, what)
+        origin = dict(found.get("charm-origin") or {})
+        track, _, risk = channel.partition("/")
+        origin.update({"track": track if risk else None, "risk": risk or track,
+                       "revision": None, "id": None, "hash": None})
+        resolved = await self._rpc("Charms", "ResolveCharms", {"resolve": [{
+            "reference": found.get("url"), "charm-origin": origin, "switch-charm": False}]},
+            what)
+        results = resolved.get("Results") or resolved.get("results") or [{}]
+        revision = (results[0].get("charm-origin") or {}).get("revision")
+        return int(revision) if isinstance(revision, int) else None
+
+    async def refresh(self, application: str, *, channel: str | None = None,
+                      switch: str | None = None, revision: int | None = None) -> None:
+        """Refresh the charm: to ``channel`` at its latest revision, or to ``revision``.
+
+        libjuju >= 3.5 keeps the current revision when only the channel changes (python-libjuju
+        #1083), which would leave a charm on an old revision of the new track; so without an
+        explicit ``revision`` the channel's latest one is resolved first and asked for.
+        ``switch`` crossgrades to another charm (libjuju refuses switch with a revision).
+        """
+        app = self._app(application)
+        if channel and revision is None and switch is None:
+            revision = await self.latest_revision(application, channel)
+        await retrying(lambda: app.refresh(channel=channel, switch=switch, revision=revision),
+                       what=f"refreshing '{application}'", timeout=self.settings.timeout)
+
+    async def _enqueue(self, request: str, params: Mapping[str, Any], what: str
+                       ) -> list[tuple[str, str]]:
+        """Enqueue actions; (unit, action id) pairs in request order."""
+        doc = await self._rpc("Action", request, params, what)
+        out = []
+        for item in doc.get("actions") or doc.get("results") or ():
+            error = item.get("error") or {}
+            if error.get("message"):
+                raise OctaneError(f"{what}: {error['message']}")
+            action = item.get("action") or {}
+            out.append((str(action.get("receiver", "")), str(action.get("tag", ""))))
+        return out
+
+    async def _collect(self, enqueued: list[tuple[str, str]], name: str, timeout: float | None,
+                       what: str) -> list[ActionResult]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        pending = {tag for _, tag in enqueued}
+        done: dict[str, Mapping[str, Any]] = {}
+        delay = 0.05
+        while pending:
+            doc = await self._rpc("Action", "Actions",
+                                  {"entities": [{"tag": t} for t in sorted(pending)]}, what)
+            for item in doc.get("results") or ():
+                tag = str((item.get("action") or {}).get("tag", ""))
+                if item.get("status") in FINAL_ACTION_STATES and tag in pending:
+                    pending.discard(tag)
+                    done[tag] = item
+            if not pending:
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                raise OctaneError(f"{what}: {len(pending)} action(s) still running after "
+                                  f"{timeout:g}s")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        results = []
+        for receiver, tag in enqueued:
+            item = done[tag]
+            unit = receiver.removeprefix("unit-")
+            unit = unit[::-1].replace("-", "/", 1)[::-1]
+            results.append(ActionResult(unit=unit, action=name, id=tag.removeprefix("action-"),
+                                        status=str(item.get("status")),
+                                        output=dict(item.get("output") or {}),
+                                        message=str(item.get("message") or "")))
+        return results
+
+    async def run_actions(self, units: Sequence[str], action: str,
+                          params: Mapping[str, Any] | None = None, *,
+                          timeout: float | None = None) -> dict[str, ActionResult]:
+        """Run a charm action on many units at once and wait for every result.
+
+        One enqueue call for all units, then polls of all pending actions together (backing
+        off from 50 ms to 1 s). A failed action is returned, not raised; the caller decides.
+        """
+        if not units:
+            return {}
+        what = f"running '{action}' on {len(units)} unit(s)"
+        enqueued = await self._enqueue("EnqueueOperation", {"actions": [
+            {"name": action, "parameters": dict(params or {}), "receiver": unit_tag(u)}
+            for u in units]}, what)
+        results = await self._collect(enqueued, action, timeout, what)
+        return {u: r for u, r in zip(units, results, strict=True)}
+
+    async def run_action(self, unit: str, action: str, params: Mapping[str, Any] | None = None,
+                         *, timeout: float | None = None) -> ActionResult:
+        """Run a charm action on one unit and wait for its result."""
+        return (await self.run_actions([unit], action, params, timeout=timeout))[unit]
+
+    async def run_command(self, units: Sequence[str], command: str, *,
+                          timeout: float | None = None) -> dict[str, CommandResult]:
+        """Run a shell command on units (``juju exec``) and wait for every result."""
+        if not units:
+            return {}
+        what = f"running a command on {len(units)} unit(s)"
+        nanos = None if timeout is None else int(timeout * 1_000_000_000)
+        enqueued = await self._enqueue("Run", {
+            "commands": command, "units": list(units), "applications": [], "machines": [],
+            "timeout": nanos}, what)
+        results = await self._collect(enqueued, "juju-exec", timeout, what)
+        out = {}
+        for unit, result in zip(units, results, strict=True):
+            data = result.output
+            code = data.get("return-code", data.get("Code", 0 if result.ok else 1))
+            out[unit] = CommandResult(unit, int(code or 0),
+                                      str(data.get("stdout", data.get("Stdout", ""))),
+                                      str(data.get("stderr", data.get("Stderr", ""))))
+        return out
+
+    async def wait_for_idle(self, *, apps: Collection[str] | None = None, timeout: float,
+                            idle_period: float = 10.0, raise_on_blocked: bool = False,
+                            poll: float = 1.0) -> Cloud:
+        """Wait until ``apps`` (the whole model when None) settle; see :mod:`.wait`."""
+        return await wait_until_idle(self.status, model=self.name, apps=apps, timeout=timeout,
+                                     idle_period=idle_period, poll=poll,
+                                     raise_on_blocked=raise_on_blocked)
+
+
+def _config_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+async def _quietly_disconnect(model: Model) -> None:
+    try:
+        await model.disconnect()  # type: ignore[no-untyped-call]
+    except Exception as exc:
+        LOG.debug("disconnect: %s", exc)
