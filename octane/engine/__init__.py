@@ -7,7 +7,8 @@ The public surface (see docs/engine.md):
   actions are and what they receive;
 * :func:`validate_plan`, :class:`PlanInvalid` — refuse a broken plan before running it;
 * :class:`Journal` — the run records ``octane status`` reads;
-* :func:`simulate` — the scheduler's makespan on given durations.
+* :func:`simulate` — the scheduler's makespan on given durations;
+* :func:`log_banner` — the "Full execution log" line a command prints first.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from octane.engine.api import RunOptions, RunOutcome, run_plan
+from octane.engine.console import log_banner
 from octane.engine.context import Progress, StepContext, StoppedSafely
 from octane.engine.graph import PlanGraph, PlanInvalid, validate
 from octane.engine.journal import Journal, PlanMismatch, RunBusy
@@ -36,5 +38,5 @@ def validate_plan(plan: Plan, registry: Collection[str] | None = None) -> PlanGr
 __all__ = [
     "Action", "ActionFn", "Journal", "PlanInvalid", "PlanMismatch", "Progress", "Registry",
     "RunBusy", "RunOptions", "RunOutcome", "Simulation", "StepContext", "StoppedSafely",
-    "VerifyFn", "run_plan", "simulate", "validate_plan",
+    "VerifyFn", "log_banner", "run_plan", "simulate", "validate_plan",
 ]
