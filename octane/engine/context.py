@@ -10,7 +10,8 @@ only through this small context:
 * ``ctx.progress(waiting_for, busy)`` — what a long wait is waiting for and which units are
   still busy; the display shows it with the elapsed time (a live line on a terminal, plain
   lines only when something changes otherwise);
-* ``ctx.say(text)`` — a line the operator should read (a skipped hypervisor, a warning);
+* ``ctx.say(text, important=False)`` — a line the operator should read (a skipped
+  hypervisor, a warning); important ones survive ``--quiet``;
 * ``ctx.stop_requested`` — an interrupt arrived: a long, resumable loop (archiving rows in
   batches) may end at a safe point by raising :class:`StoppedSafely`; the step is then
   recorded unfinished and runs again on resume;
@@ -54,7 +55,7 @@ class StepContext(Generic[D]):
     resumed: bool
     _stop: StopController
     _report: Callable[[str, Progress], None]
-    _say: Callable[[str, str], None]
+    _say: Callable[[str, str, bool], None]
     log: logging.LoggerAdapter[logging.Logger] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -69,7 +70,8 @@ class StepContext(Generic[D]):
         """Report what this step is waiting for and what is still busy (cheap; call often)."""
         self._report(self.step.id, Progress(waiting_for, tuple(busy)))
 
-    def say(self, text: str) -> None:
-        """Show one line to the operator (also logged), e.g. why a unit was skipped."""
+    def say(self, text: str, *, important: bool = False) -> None:
+        """Show one line to the operator (also logged), e.g. why a unit was skipped;
+        ``important`` lines are shown even with ``--quiet``."""
         self.log.info("%s", text)
-        self._say(self.step.id, text)
+        self._say(self.step.id, text, important)

@@ -230,8 +230,8 @@ class Runner(Generic[D]):
     def _report(self, sid: str, progress: Progress) -> None:
         self.console.report(sid, progress)
 
-    def _say(self, sid: str, text: str) -> None:
-        self.console.show(text)
+    def _say(self, sid: str, text: str, important: bool) -> None:
+        self.console.show(text, important=important)
 
     async def _completed(self, task: asyncio.Task[JSON]) -> None:
         sid = self.tasks.pop(task)

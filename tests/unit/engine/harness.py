@@ -81,12 +81,19 @@ async def _safe(ctx: StepContext[Rec], step: Step) -> JSON:
     raise StoppedSafely("stopped after batch 3")
 
 
+async def _say(ctx: StepContext[Rec], step: Step) -> JSON:
+    ctx.say("Skipping hypervisor 'nc/3': it hosts 2 VMs")
+    ctx.say("Vault is sealed; not touched", important=True)
+    return None
+
+
 REGISTRY: Registry[Rec] = Registry({
     "t.ok": Action(run=_ok, verify=_verify),
     "t.noverify": _ok,
     "t.fail": _fail,
     "t.bug": _bug,
     "t.safe": _safe,
+    "t.say": _say,
 })
 
 

@@ -279,6 +279,15 @@ async def test_quiet_shows_plan_and_outcome_only(tmp_path: Path) -> None:
     assert res.output.splitlines()[-1] == "Upgrade completed."
 
 
+async def test_actions_talk_to_the_operator_through_the_context(tmp_path: Path) -> None:
+    root = group("root", leaf("s", action="t.say"))
+    loud = await run(root, Rec(), tmp_path)
+    assert "Skipping hypervisor 'nc/3': it hosts 2 VMs\nVault is sealed; not touched\n" \
+        in loud.output
+    quiet = await run(root, Rec(), tmp_path, quiet=True)
+    assert "Skipping" not in quiet.output and "Vault is sealed; not touched" in quiet.output
+
+
 async def test_progress_reaches_the_display(tmp_path: Path) -> None:
     rec = Rec()
     rec.on_start["a"] = lambda: asyncio.get_running_loop().call_later(0.02, rec.gate("a").set)
