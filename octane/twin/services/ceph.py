@@ -85,7 +85,7 @@ class CephCluster(ABC):
     """What the twin and the tests use; the real and the simulated cluster share it.
 
     The first group of methods is the hand-over port that octane's executor
-    (``octane.ceph.handover.CephPort``) calls; the rest manages daemons for tests and the twin.
+    (``octane.ceph.port.CephPort``) calls; the rest manages daemons for tests and the twin.
     """
 
     def __init__(self, fsid: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import time
 
 import pytest
@@ -36,7 +37,8 @@ def test_monitors_join_leave_and_survive_a_kill(cluster: RealCephCluster) -> Non
 
 def test_juju_exec_on_a_unit_runs_the_real_cli(cluster: RealCephCluster) -> None:
     own = cluster.exec_as("b", "sudo ceph daemon mon.b mon_status")
-    assert own.ok and own.json()["name"] == "b" and own.json()["state"] in ("leader", "peon")
+    assert own.ok and own.json()["name"] == "b"     # its state may be a MON_FAST re-election
+    assert sorted(m["name"] for m in own.json()["monmap"]["mons"]) == ["a", "b", "c"]
     other = cluster.exec_as("b", "ceph daemon mon.a mon_status")
     assert other.returncode == 22            # mon.a's socket is on another host
     dump = cluster.exec_as("a", "ceph mon dump -f json")
@@ -64,3 +66,18 @@ def test_stale_cli_quorum_is_caught_and_the_cli_never_hangs(cluster: RealCephClu
     assert result.returncode != 0            # --connect-timeout + outer bound: no hang
     status = cluster.mon_status("a")         # the admin socket still answers
     assert status is not None and status["quorum"] == []
+
+
+def test_keys_are_private_and_an_optional_mgr_comes_up(cluster: RealCephCluster) -> None:
+    assert stat.S_IMODE(cluster.base.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cluster.keys.stat().st_mode) == 0o700
+    for keyring in cluster.keys.glob("*.keyring"):
+        assert stat.S_IMODE(keyring.stat().st_mode) == 0o600, keyring
+    cluster.add_mgr("x")
+    assert stat.S_IMODE((cluster.base / "mgr" / "ceph-x" / "keyring").stat().st_mode) == 0o600
+    deadline = time.monotonic() + 60
+    while not cluster.ceph(["mgr", "dump", "-f", "json"]).json().get("available"):
+        assert time.monotonic() < deadline, "ceph-mgr did not become available in 60 s"
+        time.sleep(0.5)
+    assert cluster.ceph(["mgr", "dump", "-f", "json"]).json()["active_name"] == "x"
+    assert "mgr.x" in cluster.pids()
