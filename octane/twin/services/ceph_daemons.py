@@ -41,16 +41,31 @@ from octane.twin.services.ceph import (
 
 
 class AddressLease:
-    """A loopback address held by this process; its lock file makes other runs skip it."""
+    """A loopback address held by this process; its locked file makes other runs skip it."""
 
     def __init__(self, addr: str, fd: int) -> None:
         self.addr, self._fd = addr, fd
 
     def release(self) -> None:
-        """Let other runs use the address again (the lock file stays: unlinking would race)."""
+        """Let other runs use the address again; the lock file goes while still locked (a
+        run that opened it meanwhile sees it was unlinked and retries, see lease_address)."""
         if self._fd >= 0:
+            (LOCK_DIR / self.addr).unlink(missing_ok=True)
             os.close(self._fd)
             self._fd = -1
+
+
+def _lock(path: Path) -> int | None:
+    """An fd holding an exclusive flock on ``path``'s current file, or None."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.fstat(fd).st_ino == os.stat(path).st_ino:
+            return fd
+    except OSError:           # held by another run, or unlinked after we opened it
+        pass
+    os.close(fd)
+    return None
 
 
 def lease_address(addr: str | None = None, *, rng: random.Random | None = None,
@@ -60,11 +75,8 @@ def lease_address(addr: str | None = None, *, rng: random.Random | None = None,
     LOCK_DIR.mkdir(mode=0o1777, exist_ok=True)
     for _ in range(1 if addr else attempts):
         ip = addr or f"127.{rng.randint(64, 191)}.{rng.randint(0, 255)}.{rng.randint(2, 254)}"
-        fd = os.open(LOCK_DIR / ip, os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
+        fd = _lock(LOCK_DIR / ip)
+        if fd is None:
             continue
         if all(_port_free(ip, port) for port in MON_PORTS):
             return AddressLease(ip, fd)

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from octane.twin.services.ceph import CephUnavailable
+from octane.twin.services.ceph import LOCK_DIR, CephUnavailable
 from octane.twin.services.ceph_daemons import lease_address
 
 
@@ -46,3 +46,11 @@ def test_addresses_come_from_the_private_loopback_range() -> None:
     finally:
         for lease in leases:
             lease.release()
+
+
+def test_released_addresses_leave_no_lock_files_behind() -> None:
+    lease = lease_address()
+    lock = LOCK_DIR / lease.addr
+    assert lock.exists()
+    lease.release()
+    assert not lock.exists()
