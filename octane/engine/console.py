@@ -26,8 +26,9 @@ import logging
 import os
 import shutil
 import sys
+import termios
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -54,6 +55,22 @@ class _Entry:
     started: float
     progress: Progress = field(default_factory=Progress)
     printed: float = 0.0  # when its last plain line was printed
+
+
+@contextlib.contextmanager
+def _no_echo(fd: int | None) -> Iterator[None]:
+    """Turn the terminal's echo off on ``fd`` for a secret answer (no-op if not a terminal)."""
+    if fd is None or not os.isatty(fd):
+        yield
+        return
+    saved = termios.tcgetattr(fd)
+    quiet = list(saved)
+    quiet[3] &= ~termios.ECHO
+    termios.tcsetattr(fd, termios.TCSADRAIN, quiet)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
 class LineReader:
@@ -166,6 +183,30 @@ class Console:
                         return False
                     if not answer and default is not None:
                         return default
+            finally:
+                held, self._held = self._held, None
+                for text in held:
+                    self._write(text + "\n")
+                self._draw()
+
+    async def ask_text(self, question: str, *, secret: bool = False) -> str | None:
+        """Ask for a line of text (an unseal key); None when input ended.
+
+        A ``secret`` answer is neither echoed by the terminal nor written back nor logged.
+        """
+        async with self._ask_lock:
+            self._erase()
+            self._held = []
+            try:
+                self._write(question)
+                with _no_echo(self._reader.fd if secret else None):
+                    line = await self._reader.readline()
+                if line is None or secret or not self._echo:
+                    self._write("\n" if line is None or secret else "")
+                else:
+                    self._write(line + "\n")
+                LOG.debug("answered %r", "<secret>" if secret else line)
+                return line
             finally:
                 held, self._held = self._held, None
                 for text in held:

@@ -12,6 +12,8 @@ only through this small context:
   lines only when something changes otherwise);
 * ``ctx.say(text, important=False)`` — a line the operator should read (a skipped
   hypervisor, a warning); important ones survive ``--quiet``;
+* ``await ctx.ask(question, secret=True)`` — the rare action that needs an answer (vault's
+  unseal keys): a line of text, never echoed or logged when secret;
 * ``ctx.stop_requested`` — an interrupt arrived: a long, resumable loop (archiving rows in
   batches) may end at a safe point by raising :class:`StoppedSafely`; the step is then
   recorded unfinished and runs again on resume;
@@ -21,7 +23,7 @@ only through this small context:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -56,6 +58,7 @@ class StepContext(Generic[D]):
     _stop: StopController
     _report: Callable[[str, Progress], None]
     _say: Callable[[str, str, bool], None]
+    _ask: Callable[[str, bool], Awaitable[str | None]]
     log: logging.LoggerAdapter[logging.Logger] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -69,6 +72,15 @@ class StepContext(Generic[D]):
     def progress(self, waiting_for: str | None = None, busy: Iterable[str] = ()) -> None:
         """Report what this step is waiting for and what is still busy (cheap; call often)."""
         self._report(self.step.id, Progress(waiting_for, tuple(busy)))
+
+    async def ask(self, question: str, *, secret: bool = False) -> str | None:
+        """Ask the operator for a line (vault's unseal keys); None if input is closed.
+
+        The only way an action may read the terminal: the question waits its turn behind
+        other prompts, output is held meanwhile, and a ``secret`` answer is never echoed or
+        logged. Plans avoid it; ``--auto-approve`` does not answer it.
+        """
+        return await self._ask(question, secret)
 
     def say(self, text: str, *, important: bool = False) -> None:
         """Show one line to the operator (also logged), e.g. why a unit was skipped;

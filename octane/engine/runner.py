@@ -219,7 +219,7 @@ class Runner(Generic[D]):
         action = self.registry[step.action]
         ctx: StepContext[D] = StepContext(
             run_id=self.run_id, step=step, deps=self.deps, resumed=recheck,
-            _stop=self.stop, _report=self._report, _say=self._say)
+            _stop=self.stop, _report=self._report, _say=self._say, _ask=self._ask)
         if recheck and action.verify is not None:
             if await action.verify(ctx, step):
                 LOG.info("verified %s: already in place, not run again", sid)
@@ -229,6 +229,9 @@ class Runner(Generic[D]):
 
     def _report(self, sid: str, progress: Progress) -> None:
         self.console.report(sid, progress)
+
+    async def _ask(self, question: str, secret: bool) -> str | None:
+        return await self.console.ask_text(question, secret=secret)
 
     def _say(self, sid: str, text: str, important: bool) -> None:
         self.console.show(text, important=important)

@@ -87,6 +87,14 @@ async def _say(ctx: StepContext[Rec], step: Step) -> JSON:
     return None
 
 
+async def _unseal(ctx: StepContext[Rec], step: Step) -> JSON:
+    key = await ctx.ask("Unseal key for 'vault/0': ", secret=True)
+    if key is None:
+        raise OctaneError("vault needs unseal keys; input is closed")
+    ctx.deps.events.append(f"unsealed with {len(key)} characters")
+    return {"unsealed": ["vault/0"]}
+
+
 REGISTRY: Registry[Rec] = Registry({
     "t.ok": Action(run=_ok, verify=_verify),
     "t.noverify": _ok,
@@ -94,6 +102,7 @@ REGISTRY: Registry[Rec] = Registry({
     "t.bug": _bug,
     "t.safe": _safe,
     "t.say": _say,
+    "t.unseal": _unseal,
 })
 
 
@@ -120,11 +129,11 @@ def answers_fd(text: str | None) -> int | None:
 
 async def run(root: Step, rec: Rec, tmp: Path, *, answers: str | None = None,
               stop: StopController | None = None, tty: bool = False,
-              quiet: bool = False, **options: object) -> Result:
+              quiet: bool = False, auto: bool | None = None, **options: object) -> Result:
     out = io.StringIO()
     fd = answers_fd(answers)
-    opts = RunOptions(auto_approve=answers is None, handle_signals=False,
-                      **options)  # type: ignore[arg-type]
+    opts = RunOptions(auto_approve=answers is None if auto is None else auto,
+                      handle_signals=False, **options)  # type: ignore[arg-type]
     console = Console(out, input_fd=fd, quiet=quiet, tty=tty, heartbeat=3600)
     journal = Journal(tmp / "journal.sqlite")
     try:

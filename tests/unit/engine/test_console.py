@@ -1,6 +1,9 @@
 import asyncio
 import io
 import os
+import pty
+import select
+import termios
 from pathlib import Path
 
 from octane.engine.console import Console, LineReader, fmt_elapsed, log_banner, render_tree
@@ -114,6 +117,42 @@ async def test_output_is_held_while_a_question_is_open() -> None:
         os.close(read)
         os.close(write)
     assert out.getvalue() == "Group app\nContinue (y/n): y\nRefresh b ✓\n"
+
+
+async def test_text_answers_are_echoed_unless_secret() -> None:
+    read, write = os.pipe()
+    out = io.StringIO()
+    con = Console(out, input_fd=read, tty=False)
+    try:
+        os.write(write, b"RegionOne\nk3y\n")
+        assert await con.ask_text("Region: ") == "RegionOne"
+        assert await con.ask_text("Key: ", secret=True) == "k3y"
+    finally:
+        os.close(read)
+        os.close(write)
+    assert out.getvalue() == "Region: RegionOne\nKey: \n"
+
+
+async def test_a_secret_typed_on_a_terminal_is_not_echoed() -> None:
+    master, slave = pty.openpty()
+    out = io.StringIO()
+    con = Console(out, input_fd=slave, tty=True)
+    try:
+        asking = asyncio.create_task(con.ask_text("Key: ", secret=True))
+        for _ in range(500):  # until the terminal's echo is off (bounded)
+            if not termios.tcgetattr(slave)[3] & termios.ECHO:
+                break
+            await asyncio.sleep(0.01)
+        os.write(master, b"k3y\n")
+        assert await asyncio.wait_for(asking, 5) == "k3y"
+        assert termios.tcgetattr(slave)[3] & termios.ECHO  # restored
+        ready, _, _ = select.select([master], [], [], 0.1)
+        echoed = os.read(master, 1024) if ready else b""
+        assert b"k3y" not in echoed
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert out.getvalue() == "Key: \n"
 
 
 async def test_no_input_means_no_answer() -> None:

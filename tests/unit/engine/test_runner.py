@@ -288,6 +288,22 @@ async def test_actions_talk_to_the_operator_through_the_context(tmp_path: Path) 
     assert "Skipping" not in quiet.output and "Vault is sealed; not touched" in quiet.output
 
 
+async def test_an_action_may_ask_a_secret_that_is_never_shown_or_logged(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    rec = Rec()
+    res = await run(group("root", leaf("u", action="t.unseal")), rec, tmp_path,
+                    answers="s3cret-key\n", auto=True)
+    assert res.outcome.status == "completed"
+    assert rec.events == ["unsealed with 10 characters"]
+    assert "Unseal key for 'vault/0': \n" in res.output
+    assert "s3cret" not in res.output + caplog.text
+    assert "s3cret" not in str(res.journal.steps(res.outcome.run_id or ""))
+    closed = await run(group("root", leaf("u", action="t.unseal")), Rec(), tmp_path,
+                       answers="", auto=True)
+    assert closed.outcome.message == "step 'u' failed: vault needs unseal keys; input is closed"
+
+
 async def test_progress_reaches_the_display(tmp_path: Path) -> None:
     rec = Rec()
     rec.on_start["a"] = lambda: asyncio.get_running_loop().call_later(0.02, rec.gate("a").set)
