@@ -1,0 +1,210 @@
+"""``octane plan [control-plane|data-plane|hypervisors]``: show the in-place upgrade plan.
+
+Reads the model once (concurrently), analyses it, gathers the read-only probes the scope
+needs (hypervisor emptiness from Nova when ``OS_*`` credentials are set, else nova-compute's
+``instance-count`` action on all hypervisors at once; Ceph versions and flags), and prints the
+plan: a tree in COU's wording (``-f text``), or the JSON/YAML document ``octane upgrade
+--plan`` runs exactly. Nothing in the cloud is changed. Warnings go to stderr, the plan to
+stdout, so ``octane plan -f json > plan.json`` stays machine-readable.
+
+The flags keep COU's names and meanings; :func:`add_plan_arguments` and
+:func:`options_from_args` are shared with ``octane upgrade``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Protocol
+
+import yaml
+from cliff.command import Command
+
+from octane.apps.context import Level
+from octane.cloud.analysis import Analysis, analyse
+from octane.cloud.model import Cloud
+from octane.commands.base import ErrorContract
+from octane.errors import OctaneError, UsageError
+from octane.juju.model import JujuModel
+from octane.plan import probes
+from octane.plan.builder import PlanResult, build
+from octane.plan.checks import find_target
+from octane.plan.options import GROUPS, PlanOptions, split_list
+from octane.plan.probes import EmptinessProvider, HypervisorRef, JujuReader
+
+LOG = logging.getLogger(__name__)
+
+
+class ModelSession(JujuReader, Protocol):
+    """What planning needs from a connected model (the Juju port satisfies it)."""
+
+    name: str
+
+    async def read_cloud(self) -> Cloud:
+        """A concurrent snapshot of the model."""
+        ...
+
+    async def close(self) -> None:
+        """Disconnect."""
+        ...
+
+
+async def _connect(model: str | None) -> ModelSession:
+    return await JujuModel.connect(model)
+
+
+#: How commands open a model. Production connects through the Juju port; tests replace this
+#: (``monkeypatch.setattr``) with a function returning a snapshot-backed session, which
+#: leaves the production path untouched.
+open_model: Callable[[str | None], Awaitable[ModelSession]] = _connect
+
+
+def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
+    """COU's plan/upgrade flags, with COU's names and defaults."""
+    parser.add_argument("group", nargs="?", metavar="{" + ",".join(GROUPS) + "}",
+                        help="plan one upgrade group only (default: the whole cloud)")
+    parser.add_argument("--model", metavar="MODEL_NAME", default=None,
+                        help="[controller:][user/]model to operate on (default: the current "
+                             "Juju model)")
+    parser.add_argument("--backup", action=argparse.BooleanOptionalAction, default=True,
+                        help="include the database backup step (default: yes)")
+    parser.add_argument("--archive", action=argparse.BooleanOptionalAction, default=True,
+                        help="archive deleted nova rows before upgrading (default: yes)")
+    parser.add_argument("--archive-batch-size", default="1000", metavar="SIZE",
+                        help="rows per archive batch (positive, default 1000)")
+    parser.add_argument("--purge", action="store_true",
+                        help="purge nova's shadow tables before upgrading")
+    parser.add_argument("--purge-before-date", metavar="DATE", default=None,
+                        help="purge only rows older than YYYY-MM-DD[ HH:mm[:ss]] (with --purge)")
+    parser.add_argument("--skip-apps", nargs="+", default=[], metavar="APP",
+                        help="applications to leave out (at your own risk, e.g. vault)")
+    parser.add_argument("--force", action="store_true",
+                        help="include hypervisors that run instances")
+    parser.add_argument("--machine", "-m", action="append", dest="machines", metavar="MACHINES",
+                        help="hypervisor machine id(s), comma-separated, repeatable "
+                             "(hypervisors group; not with --availability-zone)")
+    parser.add_argument("--availability-zone", "--az", action="append", dest="azs",
+                        metavar="AVAILABILITY_ZONES",
+                        help="availability zone(s), comma-separated, repeatable "
+                             "(hypervisors group; not with --machine)")
+
+
+def _integer(text: str, flag: str) -> int:
+    """Parsed here rather than by argparse so a bad value is one line and exit 2."""
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise UsageError(f"{flag} must be a positive integer, not {text!r}") from None
+
+
+def options_from_args(args: argparse.Namespace,
+                      env: Mapping[str, str] | None = None) -> PlanOptions:
+    """Parsed flags -> validated :class:`PlanOptions` (UsageError on bad combinations)."""
+    return PlanOptions(
+        group=args.group, backup=args.backup, archive=args.archive,
+        archive_batch_size=_integer(args.archive_batch_size, "--archive-batch-size"),
+        purge=args.purge,
+        purge_before=args.purge_before_date,
+        skip_apps=frozenset(split_list(args.skip_apps)), force=args.force,
+        machines=split_list(args.machines), azs=split_list(args.azs),
+        **PlanOptions.timeouts_from_env(env))
+
+
+class NovaEmptiness:
+    """Emptiness from Nova's hypervisor list (one call), matched by machine hostname."""
+
+    source = "Nova"
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    async def instance_counts(self, hypervisors: Sequence[HypervisorRef]) -> Mapping[str, int]:
+        """Instances per nova-compute unit, for the hypervisors Nova knows by hostname."""
+        index: dict[str, int] = {}
+        for hyp in await self.client.hypervisors():
+            for name in (hyp.hostname, hyp.hostname.split(".")[0], hyp.service_host):
+                if name:
+                    index.setdefault(name, hyp.running_vms)
+        out = {}
+        for ref in hypervisors:
+            host = ref.hostname or ""
+            count = index.get(host, index.get(host.split(".")[0]))
+            if count is not None:
+                out[ref.unit] = count
+        return out
+
+
+async def nova_emptiness(env: Mapping[str, str] | None = None) -> tuple[Any, str | None]:
+    """(OpenStack client, None) when ``OS_*``/``OS_CLOUD`` credentials work, else
+    (None, why not); without credentials at all: (None, None)."""
+    source = os.environ if env is None else env
+    if not (source.get("OS_CLOUD") or source.get("OS_AUTH_URL")):
+        return None, None
+    from octane import openstack  # the port; only needed when credentials are given
+
+    try:
+        return await openstack.connect(), None
+    except OctaneError as exc:
+        return None, f"Nova unavailable ({exc.one_line()}); using the instance-count action"
+
+
+async def make_plan(model: str | None, options: PlanOptions) -> tuple[PlanResult, Analysis]:
+    """Connect, read, analyse, probe and build; always disconnects."""
+    session = await open_model(model)
+    client = None
+    try:
+        analysis = analyse(await session.read_cloud())
+        target = find_target(analysis, options)
+        client, note = await nova_emptiness()
+        emptiness: EmptinessProvider | None = NovaEmptiness(client) if client else None
+        found = await probes.gather(analysis, target.target, group=options.group,
+                                    juju=session, emptiness=emptiness,
+                                    machines=options.machines or None)
+        if note:
+            found = replace(found, notes=(note, *found.notes))
+        return build(analysis, options, probes=found), analysis
+    finally:
+        if client is not None:
+            await client.close()
+        await session.close()
+
+
+def write_plan(result: PlanResult, fmt: str, out: Any) -> None:
+    """Print the plan as text (COU's tree), JSON or YAML."""
+    if fmt == "json":
+        out.write(result.plan.to_json() + "\n")
+    elif fmt == "yaml":
+        out.write(yaml.safe_dump(json.loads(result.plan.to_json()), sort_keys=False,
+                                 allow_unicode=True, width=100))
+    else:
+        out.write(result.plan.render() + "\n")
+
+
+class Plan(ErrorContract, Command):
+    """Show the steps octane will take to upgrade the cloud to the next release."""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        """COU's plan flags plus ``-f text|json|yaml``."""
+        parser = super().get_parser(prog_name)
+        add_plan_arguments(parser)
+        parser.add_argument("-f", "--format", choices=("text", "json", "yaml"), default="text",
+                            help="output format (default: text)")
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> int:
+        """Plan, print warnings to stderr (unless -q) and the plan to stdout."""
+        options = options_from_args(parsed_args)
+        result, _ = asyncio.run(make_plan(parsed_args.model, options))
+        quiet = getattr(self.app.options, "verbose_level", 1) == 0
+        if not quiet:
+            for finding in result.findings:
+                if finding.level is Level.WARNING:
+                    sys.stderr.write(f"octane: warning: {finding.message}\n")
+        write_plan(result, parsed_args.format, self.app.stdout)
+        return 0
