@@ -80,7 +80,7 @@ def lease_address(addr: str | None = None, *, rng: random.Random | None = None,
             continue
         if all(_port_free(ip, port) for port in MON_PORTS):
             return AddressLease(ip, fd)
-        os.close(fd)
+        AddressLease(ip, fd).release()          # busy: drop our lock file with the lock
     raise CephUnavailable(f"no free loopback address ({addr or f'{attempts} tries'})")
 
 
