@@ -127,7 +127,7 @@ class JujuModel:
             await _quietly_disconnect(juju)
             text = " ".join(str(exc).split())
             if "not found" in text.lower():
-                raise NotFound(f"{where} not found ({text})",
+                raise NotFound(f"{where} not found",
                                hint="`juju models` lists the models you can use") from None
             if _CONFIG_PROBLEMS.search(text):  # libjuju wraps JUJU_DATA problems this way
                 raise NotFound(f"cannot use {where}: {text}",

@@ -1,0 +1,103 @@
+"""``octane plan`` and the Juju port over the wire, against the twin (unmodified libjuju).
+
+Reads must leave the twin exactly as it was; writes must change exactly what they say.
+Every wait here is bounded by the port's own timeouts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from octane.cli import main
+from octane.errors import NotFound, OctaneError
+from octane.juju.model import JujuModel
+from octane.juju.settings import JujuSettings
+from octane.plan import actions
+from octane.plan.step import Plan
+from octane.twin.testing import RunningTwin
+
+FAST = JujuSettings(timeout=5, model_retries=0, model_retry_backoff=0)
+
+
+def _apps(twin: RunningTwin) -> dict[str, Any]:
+    return dict(twin.admin.state("openstack")["applications"])
+
+
+@pytest.fixture(autouse=True)
+def _no_openstack(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OS_CLOUD", "OS_AUTH_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_plan_over_the_wire_changes_nothing(twin: RunningTwin,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    before = twin.admin.state("openstack")
+    assert main(["plan", "--model", twin.model_name("openstack"), "-f", "json"]) == 0
+    plan = Plan.from_dict(json.loads(capsys.readouterr().out))
+    assert plan.meta["from"] == "yoga" and plan.meta["to"] == "zed"
+    refresh = plan.root.find("cp/keystone/channel")
+    assert refresh is not None and refresh.params["channel"] == "zed/stable"
+    assert plan.root.find("cp/keystone/refresh") is not None  # 600 > 588 in yoga/stable
+    for step in plan.root.walk():
+        if step.action:
+            assert actions.validate(step.action, step.params) == []
+    after = twin.admin.state("openstack")
+    assert after["applications"] == before["applications"]
+    assert after["units"] == before["units"]
+
+
+def test_plan_text_and_analyze(twin: RunningTwin, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "control-plane", "--model", twin.model_name("openstack")]) == 0
+    out = capsys.readouterr().out
+    assert "Upgrade 'keystone' to the new channel: 'zed/stable'" in out
+    assert main(["analyze", "--model", twin.model_name("openstack"), "-f", "json"]) == 0
+    rows = {r["Application"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["keystone"]["Release"] == "yoga"
+    assert rows["keystone-hacluster"]["Kind"] == "auxiliary-subordinate"
+
+
+def test_unknown_model_over_the_wire(twin: RunningTwin,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--model", twin.model_name("nope")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "model 'admin/nope'" in err[0] and "not found" in err[0]
+
+
+def test_port_reads_and_writes(twin: RunningTwin) -> None:
+    async def scenario() -> None:
+        model = await JujuModel.connect(twin.model_name("openstack"), FAST)
+        try:
+            cloud = await model.read_cloud()
+            keystone = cloud.applications["keystone"]
+            assert keystone.config["openstack-origin"] == "cloud:jammy-yoga"
+            assert {m.az for m in cloud.machines.values()} == {"az1", "az2"}
+            hacluster = cloud.applications["keystone-hacluster"]
+            assert [u.machine for u in hacluster.units] == ["0", "1", "2"]
+
+            await model.set_config("keystone", {"debug": True})
+            assert await model.get_config("keystone") == {
+                **keystone.config, "debug": True}
+
+            assert await model.latest_revision("keystone", "zed/stable") == 610
+            await model.refresh("keystone", channel="zed/stable")
+            ran = await model.run_command(["keystone/0", "mysql/0"], "echo hi", timeout=30)
+            assert {u: r.stdout.strip() for u, r in ran.items()} == {
+                "keystone/0": "hi", "mysql/0": "hi"}
+            settled = await model.wait_for_idle(apps=["keystone"], timeout=60,
+                                                idle_period=0.2, poll=0.1)
+            assert settled.applications["keystone"].channel == "zed/stable"
+            with pytest.raises(NotFound):
+                await model.set_config("nope", {"a": "b"})
+            with pytest.raises(OctaneError, match="not defined"):
+                await model.run_action("keystone/0", "no-such-action")
+        finally:
+            await model.close()
+
+    asyncio.run(scenario())
+    keystone = _apps(twin)["keystone"]
+    assert keystone["channel"] == "zed/stable" and keystone["revision"] == 610
+    assert str(keystone["config"]["debug"]).lower() == "true"
