@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import octane.commands.plan as plan_command
 from octane.cli import main
 from octane.errors import NotFound, OctaneError
 from octane.juju.model import JujuModel
 from octane.juju.settings import JujuSettings
 from octane.plan import actions
 from octane.plan.step import Plan
-from octane.twin.testing import RunningTwin
+from octane.twin import scenario as scenario_mod
+from octane.twin.testing import RunningTwin, running_twin
+from tests.golden import scenarios as sc
+from tests.golden import twin as twin_doc
+from tests.golden.session import SnapshotSession, opener
 
 FAST = JujuSettings(timeout=5, model_retries=0, model_retry_backoff=0)
 
@@ -101,3 +107,26 @@ def test_port_reads_and_writes(twin: RunningTwin) -> None:
     keystone = _apps(twin)["keystone"]
     assert keystone["channel"] == "zed/stable" and keystone["revision"] == 610
     assert str(keystone["config"]["debug"]).lower() == "true"
+
+
+@pytest.mark.parametrize("name", ["focal-ussuri", "awkward"])
+def test_plan_over_the_wire_equals_the_snapshot_plan(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The same cloud, served by the twin and read through libjuju, plans exactly as its
+    snapshot does: the port loses nothing the planner needs."""
+    cloud = sc.SCENARIOS[name]()
+    vms = sc.AWKWARD_VMS if name == "awkward" else {}
+    spec = scenario_mod.parse(twin_doc.scenario(cloud), name)
+    with running_twin(spec, data_dir=tmp_path / "twin",
+                      behaviours=twin_doc.behaviours(vms)) as running:
+        monkeypatch.setenv("JUJU_DATA", str(running.juju_data))
+        assert main(["plan", "--model", running.model_name(cloud.model), "-f", "json"]) == 0
+        wire = json.loads(capsys.readouterr().out)
+    served = twin_doc.as_served(cloud)
+    monkeypatch.setattr(plan_command, "open_model",
+                        opener({None: SnapshotSession(served, instance_counts=vms)}))
+    assert main(["plan", "-f", "json"]) == 0
+    snapshot = json.loads(capsys.readouterr().out)
+    assert wire["plan"] == snapshot["plan"]
+    assert wire["meta"]["from"] == snapshot["meta"]["from"]
