@@ -9,7 +9,9 @@ What libjuju needs (reference notes §1 "JUJU_DATA", python-libjuju ``jujudata.p
 - ``accounts.yaml``: ``user`` and ``password`` (without a password libjuju tries
   macaroons, which the twin does not serve);
 - ``cookies/<controller>.json`` must exist (``[]`` is enough) or libjuju falls back to
-  ``~/.go-cookies`` and fails with ``FileNotFoundError`` (notes §5.1).
+  ``~/.go-cookies`` and fails with ``FileNotFoundError`` (notes §5.1);
+- ``ssh/juju_id_rsa{,.pub}``: the client's SSH key, which the CLI creates and libjuju's
+  ``Controller.add_model`` reads (``utils.read_ssh_key``) to authorise on new models.
 
 The password is a secret: accounts.yaml is written 0600 (``octane.paths.write_private``).
 """
@@ -19,6 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from octane.paths import private_dir, write_private
 from octane.twin.state.controller import ControllerState
@@ -50,7 +54,25 @@ def write(directory: Path, controller: ControllerState, *, current_model: str = 
     cookie_file = cookies / f"{controller.name}.json"
     if not cookie_file.exists():
         write_private(cookie_file, "[]")
+    public = client_key(directory)
+    if public not in controller.ssh_keys:
+        controller.ssh_keys.append(public)
     return directory
+
+
+def client_key(directory: Path) -> str:
+    """The client SSH key pair in ``ssh/`` (created once, RSA like Juju's); its public line."""
+    key_file = directory / "ssh" / "juju_id_rsa"
+    pub_file = directory / "ssh" / "juju_id_rsa.pub"
+    if not key_file.exists() or not pub_file.exists():
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        write_private(key_file, key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption()))
+        public = key.public_key().public_bytes(serialization.Encoding.OpenSSH,
+                                               serialization.PublicFormat.OpenSSH).decode()
+        pub_file.write_text(f"{public} juju-client-key\n")
+    return pub_file.read_text().strip()
 
 
 def current_model(directory: Path) -> tuple[str, str]:

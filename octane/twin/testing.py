@@ -13,6 +13,12 @@ Registered for the whole suite in ``tests/conftest.py`` (``pytest_plugins``). Us
     def twin_scenario():                               # in a test module: another scenario
         return "etc/scenarios/jammy-yoga.yaml"
 
+    @pytest.fixture
+    def twin_behaviours():                             # charm behaviours for the test
+        registry = BehaviourRegistry()
+        registry.register("keystone", MyKeystone())
+        return registry
+
 The ``twin`` fixture sets ``JUJU_DATA`` (and puts the ``juju`` shim first on ``PATH``)
 for the test, so ``Model().connect()`` and jubilant find the twin; ``twin.env()`` gives
 the same variables for subprocesses. The twin runs in a background thread with its own
@@ -223,10 +229,17 @@ def twin_scenario() -> str:
 
 
 @pytest.fixture
-def twin(twin_scenario: str, tmp_path: Path,
+def twin_behaviours() -> BehaviourRegistry | None:
+    """Charm behaviours for the ``twin`` fixture (None: the default registry)."""
+    return None
+
+
+@pytest.fixture
+def twin(twin_scenario: str, twin_behaviours: BehaviourRegistry | None, tmp_path: Path,
          monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningTwin]:
     """A fresh twin on ``twin_scenario`` with JUJU_DATA and PATH pointing at it."""
-    with running_twin(twin_scenario, data_dir=tmp_path / "twin") as running:
+    with running_twin(twin_scenario, data_dir=tmp_path / "twin",
+                      behaviours=twin_behaviours) as running:
         monkeypatch.setenv("JUJU_DATA", str(running.juju_data))
         monkeypatch.setenv("PATH", f"{running.bin_dir}:{__import__('os').environ['PATH']}")
         yield running

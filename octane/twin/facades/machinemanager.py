@@ -66,7 +66,7 @@ async def validate(call: Call) -> dict[str, Any]:
     model = call.model
 
     def one(item: Params) -> dict[str, Any]:
-        mid = machine_id(item.text("tag"))
+        mid = _machine_of(item)
         model.machine(mid)
         return {"unit-names": machines.units_on(model, mid)}
     return bulk(call.params.objs("args"), one, key="Results")

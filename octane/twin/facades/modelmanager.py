@@ -63,7 +63,7 @@ async def status(call: Call) -> dict[str, Any]:
     def one(entity: Params) -> dict[str, Any]:
         uuid = untag(entity.text("tag"), "model")
         return model_status(call.controller, call.controller.model(uuid))
-    return bulk(call.params.objs("entities"), one)
+    return bulk(call.params.objs("entities"), one, key="models")
 
 
 async def modify_access(call: Call) -> dict[str, Any]:

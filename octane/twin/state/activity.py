@@ -111,8 +111,8 @@ def _finish_head(model: ModelState, unit: Unit, op: Operation) -> None:
     if not _runnable(unit):
         unit.agent = StatusValue("idle", "", at, AGENT_VERSION)
         if not unit.failed_hook:
-            ctx = model.unit_context(unit)
-            unit.workload_version = behaviour.workload_version(ctx)
+            if op.kind == "hook":
+                unit.workload_version = behaviour.workload_version(model.unit_context(unit))
             current, message = behaviour.settled_status(model.unit_context(unit))
             unit.workload = StatusValue(current, message, at)
         model.touch("application", app.name)
