@@ -24,6 +24,10 @@ ALLOWED_UNKNOWN = {
     # A real 3.6 controller sends supported-series beside supported-bases, and libjuju's
     # deploy reads unknown_fields["supported-series"] (python-libjuju PR #1170).
     ("ResolveCharmWithChannelResult", "supported-series"),
+    # Juju's schema has Macaroon as an opaque object; libjuju's consume reads these four
+    # keys from unknown_fields (model/__init__.py ``_create_consume_args``).
+    ("Macaroon", "caveats"), ("Macaroon", "location"), ("Macaroon", "identifier"),
+    ("Macaroon", "signature"),
 }
 
 

@@ -76,7 +76,7 @@ async def test_unknown_model_uuid(twin: RunningTwin) -> None:
 
 async def test_unknown_model_name(twin: RunningTwin) -> None:
     async with asyncio.timeout(30):
-        with pytest.raises(juju_errors.JujuError, match="not among the models|not found"):
+        with pytest.raises(juju_errors.JujuError, match=r"not among the models|not found"):
             await Model().connect(model_name="twin:admin/nope")
 
 

@@ -252,7 +252,7 @@ async def test_series_upgrade(twin: RunningTwin, recorder: contract.Recorder) ->
             assert messages.results[0].result[-1] == "machine-3 prepare completed"
             await mm.UpgradeSeriesComplete(tag=client.Entity("machine-3"))
             await model.wait_for_idle(apps=["mysql"], idle_period=0.5, timeout=30)
-            with pytest.raises(juju_errors.JujuError, match="lock .* not found"):
+            with pytest.raises(juju_errors.JujuError, match=r"lock .* not found"):
                 await mm.GetUpgradeSeriesMessages(params=[param])  # released once done
             status = await model.get_status()
             assert status.machines["3"].base.channel == "24.04"
