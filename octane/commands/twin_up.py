@@ -41,7 +41,8 @@ class TwinUp(ErrorContract, Command):
         out = self.app.stdout
         out.write(f"export JUJU_DATA={info['juju_data']}\n")
         out.write(f"export PATH={info['bin']}:$PATH\n")
-        environ = info.get("services", {}).get("openstack", {}).get("environ", {})
-        for key, value in sorted(environ.items()):
-            out.write(f"export {key}={value}\n")
+        openrc = Path(info["juju_data"]).parent / "openrc"
+        if "openstack" in info.get("services", {}) and openrc.exists():
+            # OS_* credentials stay in the 0600 file, never on the terminal.
+            out.write(f". {openrc}\n")
         return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from octane.twin.facades.docs import unit_statuses, unit_doc
+from octane.twin.facades.docs import unit_doc, unit_statuses
 from octane.twin.state import actions, activity, applications
 from tests.functional.twin.behaviours import registry
 from tests.unit.twin.helpers import controller

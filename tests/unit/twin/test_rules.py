@@ -73,9 +73,9 @@ def test_config_values_are_parsed_with_juju_s_messages() -> None:
     ctl, _ = controller()
     model = ctl.model_by_name("openstack")
     app = model.application("keystone")
-    with pytest.raises(ApiError, match='^unknown option "nope"$'):
+    with pytest.raises(ApiError, match=r'^unknown option "nope"$'):
         applications.set_config(model, app, {"nope": "1"})
-    with pytest.raises(ApiError, match='^option "worker-multiplier" expected float, got "x"$'):
+    with pytest.raises(ApiError, match=r'^option "worker-multiplier" expected float, got "x"$'):
         applications.set_config(model, app, {"worker-multiplier": "x"})
     applications.set_config(model, app, {"worker-multiplier": "0.5", "debug": "True"})
     assert app.config["worker-multiplier"] == 0.5 and app.config["debug"] is True

@@ -82,7 +82,7 @@ def merge(base: dict, patch: dict) -> dict:
 def test_bad_yaml_and_missing_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("models: [\n")
-    with pytest.raises(scenario.ScenarioError, match="bad.yaml: line 2 not valid YAML"):
+    with pytest.raises(scenario.ScenarioError, match=r"bad\.yaml: line 2 not valid YAML"):
         scenario.load(bad)
     with pytest.raises(scenario.ScenarioError, match="does not exist"):
         scenario.resolve(str(tmp_path / "nope.yaml"))
