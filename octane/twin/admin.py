@@ -16,6 +16,10 @@ Routes (JSON in, JSON out):
 - ``POST /faults/never-settles {model, unit}``  → the next hook never finishes
 - ``POST /faults/action-fails {model, unit, action, message}`` → the next run fails
 - ``POST /config {model, application, values}`` → config changed behind octane's back
+- ``GET  /calls``                        → the API calls served (facade, version, method,
+  model uuid), oldest first — a recording to assert what a client did
+- ``POST /reset``                        → back to the scenario's initial state (same
+  uuids and password; every API connection is cut)
 """
 
 from __future__ import annotations
@@ -65,6 +69,8 @@ def application(server: TwinServer, token: str) -> web.Application:
     app.router.add_post("/faults/never-settles", routes.never_settles)
     app.router.add_post("/faults/action-fails", routes.action_fails)
     app.router.add_post("/config", routes.config)
+    app.router.add_get("/calls", routes.calls)
+    app.router.add_post("/reset", routes.reset)
     admin_cli.add_routes(app, server)
     return app
 
@@ -176,6 +182,16 @@ class Routes:
         changed = applications.set_config(model, app, values)
         self.server.poke()
         return web.json_response({"changed": changed})
+
+
+    async def calls(self, request: web.Request) -> web.Response:
+        """The recording of API calls."""
+        return web.json_response({"calls": list(self.server.api.calls)})
+
+    async def reset(self, request: web.Request) -> web.Response:
+        """Rebuild the state from the scenario."""
+        self.server.reset()
+        return web.json_response({"reset": True})
 
 
 def _as_text(value: Any) -> str:

@@ -259,6 +259,23 @@ class TwinServer:
     def _write_runtime(self) -> None:
         write_private(self.data_dir / "twin.json", json.dumps(self.runtime_info(), indent=2))
 
+    def reset(self) -> None:
+        """Back to the scenario's initial state (moto's reset): same uuids (seeded), same
+        password and endpoints; connections are cut so clients reconnect to the new state."""
+        old = self.controller
+        fresh = build(self.spec, charmhub_url=old.charmhub_url, scale=self.scale,
+                      behaviours=self.behaviours, password=old.users["admin"])
+        fresh.runtime.spawn = self._spawn
+        fresh.api_endpoints = list(old.api_endpoints)
+        fresh.ca_cert = old.ca_cert
+        fresh.ssh_keys = list(old.ssh_keys)
+        fresh.runtime.executors.update(old.runtime.executors)
+        self.api.drop_connections()
+        self.controller = fresh
+        self.api.controller = fresh
+        self.api.calls.clear()
+        self._write_host_keys()
+
     def poke(self) -> None:
         """Wake every watcher (the clock moved or the admin channel changed something)."""
         for model in self.controller.models.values():

@@ -105,6 +105,15 @@ class AdminClient:
         return self.request("POST", "/faults/action-fails", {
             "model": model, "unit": unit, "action": action, "message": message})
 
+    def calls(self) -> list[dict[str, Any]]:
+        """The API calls served so far (facade, version, method, model uuid)."""
+        calls: list[dict[str, Any]] = self.request("GET", "/calls")["calls"]
+        return calls
+
+    def reset(self) -> Any:
+        """Back to the scenario's initial state (connections are cut)."""
+        return self.request("POST", "/reset", {})
+
     def set_config(self, model: str, application: str, values: dict[str, Any]) -> Any:
         """Change config behind the client's back."""
         return self.request("POST", "/config", {"model": model, "application": application,

@@ -18,6 +18,7 @@ Juju; the twin answers them ``501`` (local charms are out of scope, notes §2).
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
 import logging
@@ -34,6 +35,7 @@ from octane.twin.wire.session import Session
 
 LOG = logging.getLogger(__name__)
 MAX_FRAME = 64 * 1024 * 1024
+MAX_CALLS = 10_000
 
 
 class ApiServer:
@@ -51,6 +53,8 @@ class ApiServer:
         self.connections: dict[int, tuple[web.WebSocketResponse, web.Request, Session]] = {}
         self._ids = itertools.count(1)
         self.requests_served = 0
+        #: The calls served, oldest first (for the admin channel's ``/calls``), bounded.
+        self.calls: collections.deque[dict[str, Any]] = collections.deque(maxlen=MAX_CALLS)
 
     async def _unsupported(self, request: web.Request) -> web.Response:
         return web.json_response({"error": "the twin does not accept uploads",
@@ -113,6 +117,8 @@ class ApiServer:
         handler = self.router.lookup(facade, version, method,
                                      controller_only=session.controller_only,
                                      logged_in=session.logged_in)
+        self.calls.append({"seq": self.requests_served, "facade": facade, "version": version,
+                           "method": method, "model": session.model_uuid or ""})
         call = Call(controller=self.controller, session=session, facade=facade,
                     version=version, method=method, params=envelope.obj("params"),
                     watcher_id=envelope.text("id"),

@@ -126,3 +126,26 @@ def test_admin_channel_needs_its_token(twin: RunningTwin) -> None:
     assert twin.admin.request("GET", "/health") == {"ok": True}
     with pytest.raises(AdminError, match="not found"):
         twin.admin.fail_next_hook("openstack", "nope/0")
+
+
+async def test_calls_are_recorded_and_reset_restores_the_scenario(twin: RunningTwin) -> None:
+    async with asyncio.timeout(30):
+        model = Model()
+        await model.connect(model_name=twin.model_name("openstack"))
+        try:
+            await model.applications["keystone"].set_config({"vip": "10.5.0.200"})
+        finally:
+            await model.disconnect()
+    methods = [(c["facade"], c["method"]) for c in twin.admin.calls()]
+    assert ("Application", "SetConfigs") in methods
+    assert methods[0] == ("Admin", "Login")
+    uuid = twin.admin.state("openstack")["uuid"]
+    twin.admin.reset()
+    state = twin.admin.state("openstack")
+    assert state["uuid"] == uuid  # seeded ids: the same model after a reset
+    assert state["applications"]["keystone"]["config"]["vip"] == "10.5.0.100"
+    assert twin.admin.calls() == []
+    async with asyncio.timeout(30):
+        again = Model()
+        await again.connect(model_name=twin.model_name("openstack"))
+        await again.disconnect()
