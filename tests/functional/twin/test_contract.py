@@ -284,6 +284,15 @@ async def test_controller_models(twin: RunningTwin, recorder: contract.Recorder)
             manager = client.ModelManagerFacade.from_connection(controller.connection())
             listed = await manager.ListModels(tag="user-admin")
             assert len(listed.user_models) == 3
+            watch = await facade.WatchAllModels()
+            first = await controller.connection().rpc({
+                "type": "AllModelWatcher", "request": "Next", "version": 4, "params": {},
+                "Id": watch.watcher_id})
+            models = {d[2]["name"] for d in first["response"]["deltas"] if d[0] == "model"}
+            assert models == {"controller", "openstack", "seed"}
+            await controller.connection().rpc({
+                "type": "AllModelWatcher", "request": "Stop", "version": 4, "params": {},
+                "Id": watch.watcher_id})
             await controller.destroy_models("seed")
             assert await controller.list_models() == ["controller", "openstack"]
             with pytest.raises(juju_errors.JujuError, match="unknown model"):
