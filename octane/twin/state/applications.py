@@ -212,6 +212,8 @@ def _subordinates_of(model: ModelState, principal_app: str) -> list[Application]
     """Subordinate applications related to ``principal_app`` (container-scoped)."""
     subs = []
     for rel in model.relations_of(principal_app):
+        if not any(ep.scope == "container" for _, ep in rel.endpoints):
+            continue  # a global relation (mysql-router's db-router) places nothing
         for name, _ in rel.endpoints:
             other = model.applications.get(name)
             if other is not None and other.subordinate and name != principal_app:

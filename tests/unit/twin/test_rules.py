@@ -131,3 +131,14 @@ def test_offers_across_models() -> None:
     with pytest.raises(ApiError, match="already exists"):
         offers.create_offer(source, "keystone", "keystone-identity",
                             {"identity-service": "identity-service"})
+
+
+def test_new_units_get_subordinates_of_container_relations_only() -> None:
+    ctl, _ = controller()
+    model = ctl.model_by_name("openstack")
+    [name] = applications.add_units(model, model.application("mysql"), 1,
+                                    [{"scope": "#", "directive": "4"}])
+    assert model.unit(name).subordinates == []  # db-router is a global relation
+    [name] = applications.add_units(model, model.application("keystone"), 1, [])
+    assert sorted(model.unit(name).subordinates) == ["keystone-hacluster/3",
+                                                     "keystone-mysql-router/3"]
