@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
@@ -31,7 +32,6 @@ from octane.cloud.analysis import Analysis, analyse
 from octane.cloud.model import Cloud
 from octane.commands.base import ErrorContract
 from octane.errors import OctaneError, UsageError
-from octane.juju.model import JujuModel
 from octane.plan import probes
 from octane.plan.builder import PlanResult, build
 from octane.plan.checks import find_target
@@ -46,6 +46,14 @@ class ModelSession(JujuReader, Protocol):
 
     name: str
 
+    async def status(self) -> Cloud:
+        """A status-only snapshot (configs and actions empty)."""
+        ...
+
+    async def complete(self, status: Cloud) -> Cloud:
+        """``status`` with the applications' configs and actions."""
+        ...
+
     async def read_cloud(self) -> Cloud:
         """A concurrent snapshot of the model."""
         ...
@@ -56,6 +64,10 @@ class ModelSession(JujuReader, Protocol):
 
 
 async def _connect(model: str | None) -> ModelSession:
+    # imported here: cliff imports every command module at startup, and libjuju costs
+    # ~0.3 s that `octane version` or `octane db ...` should not pay
+    from octane.juju.model import JujuModel
+
     return await JujuModel.connect(model)
 
 
@@ -155,24 +167,67 @@ async def nova_emptiness(env: Mapping[str, str] | None = None) -> tuple[Any, str
 
 
 async def make_plan(model: str | None, options: PlanOptions) -> tuple[PlanResult, Analysis]:
-    """Connect, read, analyse, probe and build; always disconnects."""
+    """Connect, read, analyse, probe and build; always disconnects.
+
+    The emptiness probe (and the Nova login) start as soon as the status is in, so they
+    overlap with reading the applications' configs; a refused plan cancels them.
+    """
+    clock = _Phases()
     session = await open_model(model)
+    clock.done(f"connected to model '{session.name}'")
+    nova = asyncio.create_task(nova_emptiness())
+    empty: asyncio.Task[probes.EmptinessResult] | None = None
     client = None
     try:
-        analysis = analyse(await session.read_cloud())
+        status = await session.status()
+        refs = probes.hypervisor_refs(status, options.machines or None)
+        if options.group != "control-plane" and refs:
+            empty = asyncio.create_task(_emptiness(nova, session, refs))
+        cloud = await session.complete(status)
+        clock.done(f"read {len(cloud.applications)} applications, "
+                   f"{sum(len(a.units) for a in cloud.applications.values())} units")
+        analysis = analyse(cloud)
         target = find_target(analysis, options)
-        client, note = await nova_emptiness()
-        emptiness: EmptinessProvider | None = NovaEmptiness(client) if client else None
+        clock.done(f"analysed: {target.current} -> {target.target}")
         found = await probes.gather(analysis, target.target, group=options.group,
-                                    juju=session, emptiness=emptiness,
-                                    machines=options.machines or None)
+                                    juju=session, emptiness=None, started=empty)
+        client, note = await nova
         if note:
             found = replace(found, notes=(note, *found.notes))
-        return build(analysis, options, probes=found), analysis
+        clock.done(f"probed ({found.emptiness_source or 'no emptiness probe'})")
+        result = build(analysis, options, probes=found)
+        clock.done("planned")
+        return result, analysis
     finally:
+        for task in (empty, nova):
+            if task is not None and not task.done():
+                task.cancel()
+        if client is None and nova.done() and not nova.cancelled() and not nova.exception():
+            client = nova.result()[0]
         if client is not None:
             await client.close()
         await session.close()
+
+
+async def _emptiness(nova: asyncio.Task[tuple[Any, str | None]], session: ModelSession,
+                     refs: Sequence[HypervisorRef]) -> probes.EmptinessResult:
+    """Nova when its login succeeds, else the instance-count action through Juju."""
+    client, _ = await nova
+    provider: EmptinessProvider = NovaEmptiness(client) if client else \
+        probes.ActionEmptiness(session)
+    return await probes.probe_emptiness(provider, refs)
+
+
+class _Phases:
+    """Logs how long each phase took (``-v``): where a slow plan spends its time."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        LOG.info("%s (%.2fs)", what, now - self.last)
+        self.last = now
 
 
 def write_plan(result: PlanResult, fmt: str, out: Any) -> None:

@@ -1,8 +1,8 @@
 """The Juju port: the one place octane talks to a Juju controller (python-libjuju).
 
-:class:`JujuModel` connects to ``[controller:][user/]model`` (or the current model) through
-libjuju's ``JUJU_DATA`` handling, reads the model concurrently into frozen
-:class:`~octane.cloud.model.Cloud` snapshots, and offers the typed writes the in-place
+:class:`JujuModel` connects to ``[controller:][user/]model`` (or the current model) as
+resolved from ``JUJU_DATA`` (:mod:`octane.juju.connect`), reads the model concurrently into
+frozen :class:`~octane.cloud.model.Cloud` snapshots, and offers the typed writes the in-place
 upgrade needs. Nothing libjuju-typed leaves this module: reads go over raw RPC documents
 converted by :mod:`octane.juju.status`, errors are translated to octane's one-line errors.
 
@@ -15,28 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from juju.client.jujudata import FileJujuData, NoModelException
-from juju.errors import JujuConnectionError, JujuError
-from juju.model import Model
+from juju.client.connection import Connection
 
 from octane.cloud.model import Cloud
 from octane.errors import NotFound, OctaneError
 from octane.juju import status as convert
-from octane.juju.retry import retrying, translate
+from octane.juju.connect import Target, open_full_model, open_model_connection
+from octane.juju.retry import retrying
 from octane.juju.settings import JujuSettings
 from octane.juju.wait import wait_until_idle
 
 LOG = logging.getLogger(__name__)
-
-#: libjuju's JujuConnectionError texts that mean "your client configuration", not "network".
-_CONFIG_PROBLEMS = re.compile(r"No (account|username|controllers\.yaml|current controller)",
-                              re.IGNORECASE)
 
 #: Action states after which an action will not change any more.
 FINAL_ACTION_STATES = frozenset({"completed", "failed", "cancelled", "aborted", "error"})
@@ -77,15 +71,6 @@ def unit_tag(unit: str) -> str:
     return "unit-" + unit.replace("/", "-")
 
 
-def _describe(model: str | None) -> tuple[str, str]:
-    """(controller, qualified model) as libjuju will resolve them, for error messages."""
-    try:
-        found = FileJujuData().parse_model(model)  # type: ignore[no-untyped-call]
-        return str(found[0]), str(found[1])
-    except Exception:
-        return "", model or "(current model)"
-
-
 class _KnownNoise(logging.Filter):
     """Demote libjuju's harmless pinger noise to DEBUG (python-libjuju #1112).
 
@@ -117,11 +102,12 @@ def _install_noise_filter() -> None:
 class JujuModel:
     """A connected model; create with :meth:`connect`, close with :meth:`close`."""
 
-    def __init__(self, model: Model, name: str, controller: str,
-                 settings: JujuSettings) -> None:
-        self._model = model
-        self.name = name
-        self.controller = controller
+    def __init__(self, conn: Connection, target: Target, settings: JujuSettings) -> None:
+        self._conn = conn
+        self._target = target
+        self._full: Any = None
+        self.name = target.model.split("/", 1)[-1]
+        self.controller = target.controller
         self.settings = settings
 
     # -- connection ------------------------------------------------------------------------
@@ -137,43 +123,18 @@ class JujuModel:
         """
         conf = settings or JujuSettings.from_env()
         _install_noise_filter()
-        controller, qualified = _describe(model)
-        where = f"model '{qualified}'" + (f" on controller '{controller}'" if controller else "")
-        juju = Model(max_frame_size=conf.max_frame_size)
-        try:
-            await juju.connect(  # type: ignore[no-untyped-call]
-                model_name=model, retries=conf.model_retries,
-                retry_backoff=conf.model_retry_backoff)
-        except NoModelException:
-            await _quietly_disconnect(juju)
-            raise NotFound("no current Juju model",
-                           hint="name one with --model or run `juju switch`") from None
-        except FileNotFoundError as exc:
-            await _quietly_disconnect(juju)
-            raise NotFound(f"no Juju client configuration ({exc.filename} is missing)",
-                           hint="set JUJU_DATA or log in with `juju login`") from None
-        except JujuConnectionError as exc:
-            await _quietly_disconnect(juju)
-            text = " ".join(str(exc).split())
-            if "not found" in text.lower():
-                raise NotFound(f"{where} not found",
-                               hint="`juju models` lists the models you can use") from None
-            if _CONFIG_PROBLEMS.search(text):  # libjuju wraps JUJU_DATA problems this way
-                raise NotFound(f"cannot use {where}: {text}",
-                               hint="check JUJU_DATA or run `juju login`") from None
-            raise translate(exc, f"connecting to {where}") from None
-        except (JujuError, OSError, KeyError) as exc:
-            await _quietly_disconnect(juju)
-            if isinstance(exc, KeyError):
-                raise NotFound(f"controller {exc} not found in JUJU_DATA") from None
-            raise translate(exc, f"connecting to {where}") from None
-        name = str(getattr(juju.info, "name", "") or qualified.split("/")[-1])
-        LOG.info("connected to model %s on controller %s", name, controller)
-        return cls(juju, name, controller, conf)
+        conn, target = await open_model_connection(model, conf)
+        return cls(conn, target, conf)
 
     async def close(self) -> None:
         """Disconnect (safe to call twice)."""
-        await _quietly_disconnect(self._model)
+        if self._full is not None:
+            full, self._full = self._full, None
+            await _quietly_disconnect(full)
+        try:
+            await self._conn.close()
+        except Exception as exc:  # closing a half-open connection must not mask the real error
+            LOG.debug("close: %s", exc)
 
     async def __aenter__(self) -> JujuModel:
         return self
@@ -185,7 +146,7 @@ class JujuModel:
 
     async def _rpc(self, facade: str, request: str, params: Mapping[str, Any],
                    what: str) -> Mapping[str, Any]:
-        conn = self._model.connection()
+        conn = self._conn
 
         async def call() -> Mapping[str, Any]:
             msg: dict[str, Any] = {"type": facade, "request": request,
@@ -199,14 +160,6 @@ class JujuModel:
     async def _full_status(self) -> Mapping[str, Any]:
         return await self._rpc("Client", "FullStatus", {"patterns": None},
                                f"reading the status of model '{self.name}'")
-
-    def _azs(self) -> dict[str, str]:
-        out = {}
-        for mid, machine in self._model.machines.items():
-            hardware = machine.safe_data.get("hardware-characteristics") or {}
-            if hardware.get("availability-zone"):
-                out[str(mid)] = str(hardware["availability-zone"])
-        return out
 
     async def get_config(self, application: str) -> dict[str, Any]:
         """The effective option values of one application."""
@@ -228,41 +181,34 @@ class JujuModel:
         return convert.action_names(doc)
 
     async def read_cloud(self) -> Cloud:
-        """Status, every application's config, charm actions and machines, concurrently."""
-        known = sorted(self._model.applications)
-        results = await asyncio.gather(self._full_status(), self._actions(known),
-                                       *(self.get_config(a) for a in known))
-        status, actions = results[0], results[1]
-        configs = dict(zip(known, results[2:], strict=True))
-        missing = sorted(set(status.get("applications") or {}) - set(configs))
-        if missing:  # deployed after the watcher's first snapshot
-            extra = await asyncio.gather(self._actions(missing),
-                                         *(self.get_config(a) for a in missing))
-            actions = {**actions, **extra[0]}
-            configs.update(zip(missing, extra[1:], strict=True))
-        return convert.cloud_from_status(status, model=self.name, controller=self.controller,
-                                         configs=configs, actions=actions, azs=self._azs())
+        """Status, then every application's config and the charm actions, concurrently."""
+        return await self.complete(await self.status())
 
     async def status(self) -> Cloud:
-        """A status-only snapshot (no configs, no actions): what waits poll."""
+        """A status-only snapshot (no configs, no actions): what waits poll, and what
+        planning starts its probes from while :meth:`complete` fetches the rest.
+
+        Availability zones come with the machines (``hardware`` in FullStatus).
+        """
         return convert.cloud_from_status(await self._full_status(), model=self.name,
-                                         controller=self.controller, azs=self._azs())
+                                         controller=self.controller)
+
+    async def complete(self, status: Cloud) -> Cloud:
+        """``status`` with every application's config and charm actions, read concurrently."""
+        apps = sorted(status.applications)
+        results = await asyncio.gather(self._actions(apps), *(self.get_config(a) for a in apps))
+        actions: dict[str, tuple[str, ...]] = results[0]
+        configs = dict(zip(apps, results[1:], strict=True))
+        return convert.with_details(status, configs=configs, actions=actions)
 
     # -- writes ------------------------------------------------------------------------------
 
-    def _app(self, application: str) -> Any:
-        try:
-            return self._model.applications[application]
-        except KeyError:
-            raise NotFound(f"application '{application}' not found in model '{self.name}'"
-                           ) from None
-
     async def set_config(self, application: str, config: Mapping[str, Any]) -> None:
         """Set charm options (values are sent as strings, as ``juju config`` does)."""
-        app = self._app(application)
         values = {k: _config_text(v) for k, v in config.items()}
-        await retrying(lambda: app.set_config(values), what=f"configuring '{application}'",
-                       timeout=self.settings.timeout)
+        await self._rpc("Application", "SetConfigs",
+                        {"Args": [{"application": application, "config": values}]},
+                        f"configuring '{application}'")
 
     async def latest_revision(self, application: str, channel: str) -> int | None:
         """The newest revision of the application's charm in ``channel`` (Charmhub's answer)."""
@@ -289,9 +235,13 @@ class JujuModel:
         explicit ``revision`` the channel's latest one is resolved first and asked for.
         ``switch`` crossgrades to another charm (libjuju refuses switch with a revision).
         """
-        app = self._app(application)
         if channel and revision is None and switch is None:
             revision = await self.latest_revision(application, channel)
+        if self._full is None:
+            self._full = await open_full_model(self._target, self.settings)
+        app = self._full.applications.get(application)
+        if app is None:
+            raise NotFound(f"application '{application}' not found in model '{self.name}'")
         await retrying(lambda: app.refresh(channel=channel, switch=switch, revision=revision),
                        what=f"refreshing '{application}'", timeout=self.settings.timeout)
 
@@ -397,9 +347,9 @@ def _config_text(value: Any) -> str:
     return str(value)
 
 
-async def _quietly_disconnect(model: Model) -> None:
+async def _quietly_disconnect(model: Any) -> None:
     try:
-        await model.disconnect()  # type: ignore[no-untyped-call]
+        await model.disconnect()
     except Exception as exc:  # closing a half-open connection must not mask the real error
         LOG.debug("disconnect: %s", exc)
 

@@ -55,6 +55,8 @@ def translate(exc: BaseException, what: str) -> OctaneError:
     if isinstance(exc, JujuConnectionError | ConnectionError | OSError | ConnectionClosed):
         return ConnectionFailed(f"{what}: cannot reach the controller ({text})")
     if isinstance(exc, JujuError):
+        if "not found" in text.lower():  # per-item "application \"x\" not found" and the like
+            return NotFound(f"{what}: {text}")
         return OctaneError(f"{what}: {text}")
     return OctaneError(f"{what}: {type(exc).__name__}: {text}")
 

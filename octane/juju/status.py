@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from octane.cloud.model import Application, Cloud, Machine, Unit
@@ -147,3 +148,12 @@ def cloud_from_status(status: Doc, *, model: str, controller: str = "",
     return Cloud(model=str(model_doc.get("name") or model), applications=apps,
                  machines=machines_from_status(status, azs), controller=controller,
                  juju_version=str(model_doc.get("version") or ""))
+
+
+def with_details(cloud: Cloud, *, configs: Mapping[str, Mapping[str, Any]],
+                 actions: Mapping[str, tuple[str, ...]]) -> Cloud:
+    """``cloud`` with the applications' configs and actions filled in."""
+    apps = {name: replace(app, config=dict(configs.get(name) or {}),
+                          actions=tuple(actions.get(name, ())))
+            for name, app in cloud.applications.items()}
+    return replace(cloud, applications=apps)

@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from octane.apps.context import Probes
 from octane.cloud.analysis import Analysis
+from octane.cloud.model import Cloud
 from octane.errors import OctaneError
 from octane.releases import OpenStackRelease
 
@@ -106,23 +107,34 @@ class ActionEmptiness:
 def hypervisors_to_probe(analysis: Analysis, target: OpenStackRelease,
                          machines: Sequence[str] | None = None) -> list[HypervisorRef]:
     """nova-compute units still below the target (on ``machines`` when given)."""
+    done = {u.unit for app in analysis.cloud.apps_of_charm("nova-compute")
+            if app.name in analysis.apps for u in analysis.apps[app.name].units
+            if u.release is not None and u.release >= target}
+    return [r for r in hypervisor_refs(analysis.cloud, machines) if r.unit not in done]
+
+
+def hypervisor_refs(cloud: Cloud, machines: Sequence[str] | None = None
+                    ) -> list[HypervisorRef]:
+    """Every nova-compute unit (on ``machines`` when given): what an early probe asks about,
+    before the analysis says which units are below the target."""
     wanted = set(machines) if machines else None
     out = []
-    for app in analysis.cloud.apps_of_charm("nova-compute"):
-        done = {u.unit for u in analysis.apps[app.name].units
-                if u.release is not None and u.release >= target} if app.name in \
-            analysis.apps else set()
+    for app in cloud.apps_of_charm("nova-compute"):
         for unit in app.units:
-            if unit.name in done or (wanted is not None and unit.machine not in wanted):
-                continue
-            machine = analysis.cloud.machines.get(unit.machine)
-            out.append(HypervisorRef(unit.name, unit.machine,
-                                     machine.hostname if machine else None))
+            if wanted is None or unit.machine in wanted:
+                machine = cloud.machines.get(unit.machine)
+                out.append(HypervisorRef(unit.name, unit.machine,
+                                         machine.hostname if machine else None))
     return out
 
 
-async def _emptiness(provider: EmptinessProvider, refs: Sequence[HypervisorRef]
-                     ) -> tuple[Mapping[str, int] | None, str, str | None]:
+#: What an emptiness probe yields: counts (None when unknown), their source, a note.
+EmptinessResult = tuple[Mapping[str, int] | None, str, str | None]
+
+
+async def probe_emptiness(provider: EmptinessProvider, refs: Sequence[HypervisorRef]
+                          ) -> EmptinessResult:
+    """Ask ``provider``; a failure becomes a note (the run verifies each hypervisor)."""
     try:
         return await provider.instance_counts(refs), provider.source, None
     except (OctaneError, OSError, asyncio.TimeoutError) as exc:
@@ -151,14 +163,21 @@ async def _ceph(juju: JujuReader, mon_unit: str
 
 async def gather(analysis: Analysis, target: OpenStackRelease, *, group: str | None,
                  juju: JujuReader | None, emptiness: EmptinessProvider | None,
-                 machines: Sequence[str] | None = None) -> Probes:
-    """Gather the probes the plan's scope needs, all at once."""
+                 machines: Sequence[str] | None = None,
+                 started: Awaitable[EmptinessResult] | None = None) -> Probes:
+    """Gather the probes the plan's scope needs, all at once.
+
+    ``started`` is an emptiness probe already under way (launched from the status while
+    the configs were read); otherwise one is started here for the units below the target.
+    """
     tasks: dict[str, Any] = {}
-    if group != "control-plane":
+    if started is not None:
+        tasks["empty"] = started
+    elif group != "control-plane":
         refs = hypervisors_to_probe(analysis, target, machines)
         provider = emptiness or (ActionEmptiness(juju) if juju is not None else None)
         if refs and provider is not None:
-            tasks["empty"] = _emptiness(provider, refs)
+            tasks["empty"] = probe_emptiness(provider, refs)
     mons = [u for a in analysis.cloud.apps_of_charm("ceph-mon") for u in a.units]
     if juju is not None and mons and group != "hypervisors":
         leader = next((u for u in mons if u.leader), mons[0])

@@ -65,6 +65,7 @@ class Catalogue:
         self._series = {s.name: s for s in raw.series}
         self._ceph = {c.name: c for c in raw.ceph}
         self._ceph_by_major = {c.major: c for c in raw.ceph}
+        self._matches: dict[tuple[str, str], tuple[OpenStackRelease, ...]] = {}
         self._order: dict[str, int] = {}
         for charm in [c for w in raw.waves for c in w.charms] + list(raw.data_plane_order):
             self._order.setdefault(charm, len(self._order))
@@ -189,10 +190,16 @@ class Catalogue:
     def releases_for_version(self, charm: str, version: str) -> tuple[OpenStackRelease, ...]:
         """Every release whose range holds ``version`` for the charm's service, oldest first."""
         info = self.charm(charm)
-        parsed = Version.parse(version)
-        if info is None or info.service is None or parsed is None:
+        if info is None or info.service is None:
             return ()
-        return tuple(r.release for r in self.ranges(info.service) if parsed in r)
+        key = (info.service, version)
+        found = self._matches.get(key)
+        if found is None:  # a thousand units report a handful of versions: compute each once
+            parsed = Version.parse(version)
+            found = () if parsed is None else tuple(
+                r.release for r in self.ranges(info.service) if parsed in r)
+            self._matches[key] = found
+        return found
 
     def release_for_workload(self, charm: str, version: str) -> OpenStackRelease | None:
         """A unit's release from its workload version: the newest matching release."""

@@ -88,18 +88,25 @@ class UbuntuSeries:
         return self.name
 
 
-@total_ordering
 @dataclass(frozen=True)
 class Version:
     """A workload version compared numerically, component by component.
 
     Charms report versions such as ``17.0.1``, ``22.03.0``, ``3.9.13`` or ``8.0.36-0ubuntu0``;
     only the leading dotted numbers count, and missing components are zero, so ``3.10 > 3.9``
-    and ``8 == 8.0.0``.
+    and ``8 == 8.0.0``. Comparing the parts with trailing zeros stripped is the same as
+    comparing them zero-padded, so that key is computed once (analysis compares thousands).
     """
 
     parts: tuple[int, ...]
     text: str = field(default="", compare=False)
+    key: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = list(self.parts)
+        while key and key[-1] == 0:
+            key.pop()
+        object.__setattr__(self, "key", tuple(key))
 
     @classmethod
     def parse(cls, text: str) -> Version | None:
@@ -112,26 +119,23 @@ class Version:
             return None
         return cls(tuple(int(p) for p in match.group(0).split(".")), text.strip())
 
-    def _padded(self, width: int) -> tuple[int, ...]:
-        return self.parts + (0,) * (width - len(self.parts))
-
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Version):
-            return NotImplemented
-        width = max(len(self.parts), len(other.parts))
-        return self._padded(width) == other._padded(width)
+        return self.key == other.key if isinstance(other, Version) else NotImplemented
 
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Version):
-            return NotImplemented
-        width = max(len(self.parts), len(other.parts))
-        return self._padded(width) < other._padded(width)
+    def __lt__(self, other: Version) -> bool:
+        return self.key < other.key
+
+    def __le__(self, other: Version) -> bool:
+        return self.key <= other.key
+
+    def __gt__(self, other: Version) -> bool:
+        return self.key > other.key
+
+    def __ge__(self, other: Version) -> bool:
+        return self.key >= other.key
 
     def __hash__(self) -> int:
-        parts = list(self.parts)
-        while parts and parts[-1] == 0:
-            parts.pop()
-        return hash(tuple(parts))
+        return hash(self.key)
 
     def __str__(self) -> str:
         return self.text or ".".join(str(p) for p in self.parts)
@@ -149,7 +153,7 @@ class VersionRange:
     def __contains__(self, version: object) -> bool:
         if not isinstance(version, Version):
             return False
-        return self.lower <= version < self.upper
+        return self.lower.key <= version.key < self.upper.key
 
     def overlaps(self, other: VersionRange) -> bool:
         """True when some version lies in both ranges."""

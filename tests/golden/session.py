@@ -38,6 +38,12 @@ class SnapshotSession:
     async def read_cloud(self) -> Cloud:
         return self.cloud
 
+    async def status(self) -> Cloud:
+        return self.cloud
+
+    async def complete(self, status: Cloud) -> Cloud:
+        return self.cloud
+
     async def close(self) -> None:
         self.closed = True
 

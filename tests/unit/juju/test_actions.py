@@ -14,6 +14,7 @@ from typing import Any, cast
 import pytest
 
 from octane.errors import OctaneError
+from octane.juju.connect import Target
 from octane.juju.model import JujuModel
 from octane.juju.settings import JujuSettings
 
@@ -23,7 +24,8 @@ class ScriptedModel(JujuModel):
 
     def __init__(self, polls: int = 2, outputs: Mapping[str, Any] | None = None,
                  enqueue_error: str | None = None) -> None:
-        super().__init__(cast(Any, None), "m", "ctl", JujuSettings())
+        target = Target("ctl", "admin/m", ("127.0.0.1:1",), None, "admin", "pw", "uuid")
+        super().__init__(cast(Any, None), target, JujuSettings())
         self.polls, self.outputs, self.enqueue_error = polls, outputs or {}, enqueue_error
         self.requests: list[tuple[str, Mapping[str, Any]]] = []
         self.receivers: dict[str, str] = {}
