@@ -130,3 +130,49 @@ def test_plan_over_the_wire_equals_the_snapshot_plan(
     snapshot = json.loads(capsys.readouterr().out)
     assert wire["plan"] == snapshot["plan"]
     assert wire["meta"]["from"] == snapshot["meta"]["from"]
+
+
+def _copy_juju_data(twin: RunningTwin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                    edit: str, change: Any) -> None:
+    import shutil
+
+    import yaml
+
+    data = tmp_path / "juju-data"
+    shutil.copytree(twin.juju_data, data)
+    doc = yaml.safe_load((data / edit).read_text())
+    change(doc)
+    (data / edit).write_text(yaml.safe_dump(doc))
+    monkeypatch.setenv("JUJU_DATA", str(data))
+
+
+def test_model_missing_from_models_yaml_is_found_through_the_controller(
+        twin: RunningTwin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def forget(doc: dict[str, Any]) -> None:
+        for controller in doc["controllers"].values():
+            controller["models"].pop("admin/openstack", None)
+
+    _copy_juju_data(twin, tmp_path, monkeypatch, "models.yaml", forget)
+
+    async def read() -> int:
+        model = await JujuModel.connect(twin.model_name("openstack"), FAST)
+        try:
+            return len((await model.status()).applications)
+        finally:
+            await model.close()
+
+    assert asyncio.run(read()) == 4
+
+
+def test_bad_credentials_are_one_line(twin: RunningTwin, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    def wrong(doc: dict[str, Any]) -> None:
+        for account in doc["controllers"].values():
+            account["password"] = "not-the-password"
+
+    _copy_juju_data(twin, tmp_path, monkeypatch, "accounts.yaml", wrong)
+    monkeypatch.setenv("OCTANE_MODEL_RETRIES", "0")
+    assert main(["plan", "--model", twin.model_name("openstack")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "refused the credentials" in err[0]
