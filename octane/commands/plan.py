@@ -94,8 +94,9 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
                         help="purge nova's shadow tables before upgrading")
     parser.add_argument("--purge-before-date", metavar="DATE", default=None,
                         help="purge only rows older than YYYY-MM-DD[ HH:mm[:ss]] (with --purge)")
-    parser.add_argument("--skip-apps", nargs="+", default=[], metavar="APP",
-                        help="applications to leave out (at your own risk, e.g. vault)")
+    parser.add_argument("--skip-apps", action="append", default=[], metavar="APPS",
+                        help="application(s) to leave out, comma-separated, repeatable (at "
+                             "your own risk, e.g. vault)")
     parser.add_argument("--force", action="store_true",
                         help="include hypervisors that run instances")
     parser.add_argument("--machine", "-m", action="append", dest="machines", metavar="MACHINES",

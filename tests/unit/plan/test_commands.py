@@ -101,6 +101,16 @@ def test_hypervisors_plan_with_repeated_comma_separated_machines(
         "nova-compute/0", "nova-compute/1", "nova-compute/2"))
 
 
+def test_skip_apps_does_not_swallow_the_group(sessions: dict[str | None, SnapshotSession],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["plan", "--model", "half", "--skip-apps", "vault,keystone", "--skip-apps",
+            "glance", "data-plane", "-f", "json"]
+    assert main(argv) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["meta"]["group"] == "data-plane"
+    assert doc["meta"]["options"]["skip_apps"] == ["glance", "keystone", "vault"]
+
+
 def test_analyze_lists_known_and_unknown(sessions: dict[str | None, SnapshotSession],
                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", "--model", "awkward", "-f", "json"]) == 0
