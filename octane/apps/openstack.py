@@ -109,6 +109,12 @@ class NovaCompute(AppRules):
     long_wait = True
     wait_for_model = True
 
+    @property
+    def action_managed(self) -> bool:
+        """Always unit by unit: a hypervisor is never upgraded all at once, even when the
+        snapshot lacks the ``action-managed-upgrade`` option (it is then set to True)."""
+        return True
+
     def hypervisor_pre_steps(self, base: str, units: Sequence[Unit]) -> list[Step]:
         """Disable the scheduler on each unit before touching anything."""
         disable = [s.action(s.sid(base, "disable", s.slug(u.name)),

@@ -241,3 +241,12 @@ def test_timeouts_come_from_cou_named_variables() -> None:
     assert _find(plan, "cp/glance/wait").params["timeout"] == 60
     with pytest.raises(UsageError):
         PlanOptions.timeouts_from_env({"OCTANE_LONG_IDLE_TIMEOUT": "0"})
+
+
+def test_nova_compute_is_upgraded_per_unit_even_without_the_option_in_its_config() -> None:
+    b = openstack_cloud("m", "focal", "ussuri")
+    del b.apps["nova-compute"]["config"]["action-managed-upgrade"]
+    plan = _plan(b.build()).plan
+    assert "dp/nova-compute" not in _ids(plan.root)
+    amu = _find(plan, "hv/az1/nova-compute/config-action-managed-upgrade")
+    assert amu.params["config"] == {"action-managed-upgrade": "True"}
