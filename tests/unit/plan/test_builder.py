@@ -250,3 +250,15 @@ def test_nova_compute_is_upgraded_per_unit_even_without_the_option_in_its_config
     assert "dp/nova-compute" not in _ids(plan.root)
     amu = _find(plan, "hv/az1/nova-compute/config-action-managed-upgrade")
     assert amu.params["config"] == {"action-managed-upgrade": "True"}
+
+
+@pytest.mark.parametrize("cloud", [focal_ussuri(), jammy_yoga(), awkward(), HALF])
+def test_plans_pass_the_engines_graph_validation(cloud: Cloud) -> None:
+    """The engine schedules exactly what the planner writes: no cycle through requires and
+    tree order, every id unique, every action in the vocabulary."""
+    from octane.engine.graph import PlanGraph, validate
+
+    plan = _plan(cloud, Probes(instance_counts=AWKWARD_VMS)).plan
+    graph = PlanGraph(plan.root)
+    validate(graph, set(actions.ACTIONS))
+    assert len(graph) == len(_ids(plan.root))
