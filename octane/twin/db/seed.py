@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from octane.twin.db import catalog
+from octane.twin.db import catalog, schema_sync
 from octane.twin.db.seed_nova import nova_api_sql, nova_cell_sql
 from octane.twin.db.seed_services import SERVICE_SEEDERS
 from octane.twin.services.mariadb import MariaDBServer
@@ -92,13 +92,22 @@ def create_schemas(server: MariaDBServer, databases: Iterable[str] = catalog.COR
 
 
 def seed(server: MariaDBServer, size: SeedSize | None = None,
-         databases: Sequence[str] = catalog.CORE, *, create: bool = True) -> dict[str, int]:
-    """Create (unless ``create`` is false) and fill ``databases``; rows per database."""
+         databases: Sequence[str] = catalog.CORE, *, create: bool = True,
+         release: str | None = None) -> dict[str, int]:
+    """Create (unless ``create`` is false) and fill ``databases``; rows per database.
+
+    New databases record the base release's schema versions; with ``release`` every
+    service is then synced to that release, as a cloud installed there would be.
+    """
     size = size or SeedSize.tiny()
     if create:
         create_schemas(server, databases)
+        schema_sync.mark_base(server, list(databases))
     for name in databases:
         server.sql(_session_prelude() + seed_sql(name, size), database=name, timeout=3600)
+    if release is not None:
+        for service in dict.fromkeys(catalog.spec(name).service for name in databases):
+            schema_sync.sync(server, service, release)
     return row_counts(server, databases)
 
 

@@ -84,6 +84,10 @@ CREATE TABLE revocation_event (
   KEY ix_revocation_event_user_id_issued_before (user_id, issued_before)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3;
 
+CREATE TABLE mapping (
+  id VARCHAR(64) NOT NULL, rules TEXT NOT NULL, PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3;
+
 CREATE VIEW enabled_local_users AS
   SELECT u.id AS user_id, l.name, l.domain_id FROM user u JOIN local_user l ON l.user_id = u.id
   WHERE u.enabled = 1;
