@@ -1,1 +1,3 @@
-"""Real services backing the twin (ceph-mon daemons, ...), with simulated fallbacks."""
+"""Real services backing the twin, with simulated fallbacks: ceph-mon daemons
+(``ceph_daemons``), one MariaDB server per model (``mariadb``) and sshd for machines
+(``sshd``)."""

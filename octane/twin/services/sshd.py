@@ -1,0 +1,184 @@
+"""A private ``sshd`` on loopback: own host key, own authorized_keys, a free port.
+
+The twin gives its machines a real SSH server so octane's backup fetches and ``juju
+scp``-style copies travel over SSH with host-key checking, as they do against a cloud
+(issue 6 item 7); tests of ``octane/ssh`` use the same class. Measured facts
+(``reference/components.md`` §3): sshd must be started by its absolute path because it
+re-executes itself, needs the privilege-separation directory ``/run/sshd``, and with
+``-D -e`` stays in the foreground so the Popen is the daemon. Start to ready is ~0.1 s.
+
+Keys are made with ``ssh-keygen`` (paramiko belongs to ``octane/ssh``). The host key's
+public line is what the twin serves through the SSHClient facade's PublicKeys, so a client
+that checks it against Juju's record will accept this server and no other.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from octane.errors import OctaneError
+from octane.twin.services.mariadb import free_port
+
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 10.0
+SSHD = "/usr/sbin/sshd"
+
+
+class SSHDError(OctaneError):
+    """The private sshd could not be configured, started or stopped."""
+
+
+def keygen(path: Path, comment: str = "octane") -> str:
+    """Create an ed25519 key pair at ``path`` (private 0600); its public line."""
+    tool = shutil.which("ssh-keygen")
+    if not tool:
+        raise SSHDError("ssh-keygen is not installed", hint="run scripts/bootstrap.sh")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    Path(f"{path}.pub").unlink(missing_ok=True)
+    done = subprocess.run([tool, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(path)],
+                          capture_output=True, timeout=30, check=False)
+    if done.returncode != 0:
+        raise SSHDError(f"ssh-keygen failed: {done.stderr.decode(errors='replace').strip()}")
+    os.chmod(path, 0o600)
+    return Path(f"{path}.pub").read_text().strip()
+
+
+class SSHServer:
+    """One sshd under ``base`` (0700), accepting the given public keys for ``users``."""
+
+    def __init__(self, base: Path, *, host: str = "127.0.0.1",
+                 authorized_keys: Iterable[str] = ()) -> None:
+        self.base = Path(base)
+        self.host = host
+        self.port = 0
+        self._authorized = list(authorized_keys)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._host_public = ""
+
+    @property
+    def host_key_path(self) -> Path:
+        """The server's private host key."""
+        return self.base / "ssh_host_ed25519_key"
+
+    @property
+    def host_public_key(self) -> str:
+        """``ssh-ed25519 AAAA… comment``: what Juju would record for the machine."""
+        if not self._host_public:
+            raise SSHDError("the sshd has no host key yet (start it first)")
+        return self._host_public
+
+    @property
+    def log_path(self) -> Path:
+        """sshd's own log (``-e`` sends it to stderr, redirected here)."""
+        return self.base / "sshd.log"
+
+    @property
+    def running(self) -> bool:
+        """Whether the daemon we started is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    def authorize(self, public_key: str) -> None:
+        """Accept ``public_key`` (an OpenSSH public-key line) from now on."""
+        self._authorized.append(public_key.strip())
+        if self.base.exists():
+            self._write_authorized()
+
+    def start(self, timeout: float = START_TIMEOUT) -> int:
+        """Create keys and config on first use, start sshd, wait until it accepts TCP."""
+        if self.running:
+            return self.port
+        if not Path(SSHD).exists():
+            raise SSHDError(f"{SSHD} is not installed", hint="run scripts/bootstrap.sh")
+        self.base.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.base, 0o700)
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+        if not self.host_key_path.exists():
+            keygen(self.host_key_path, comment=f"octane-twin@{self.host}")
+        self._host_public = Path(f"{self.host_key_path}.pub").read_text().strip()
+        self._write_authorized()
+        for _ in range(5):
+            self.port = self.port or free_port(self.host)
+            self._write_config()
+            if self._launch(timeout):
+                return self.port
+            self.port = 0  # taken meanwhile: pick another
+        raise SSHDError(f"sshd did not start: {self._log_tail()}")
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """SIGTERM the daemon, SIGKILL after ``timeout``."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+    def __enter__(self) -> SSHServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _write_authorized(self) -> None:
+        path = self.base / "authorized_keys"
+        path.write_text("".join(f"{key}\n" for key in self._authorized))
+        os.chmod(path, 0o600)
+
+    def _write_config(self) -> None:
+        config = "\n".join([
+            f"Port {self.port}",
+            f"ListenAddress {self.host}",
+            f"HostKey {self.host_key_path}",
+            f"PidFile {self.base / 'sshd.pid'}",
+            f"AuthorizedKeysFile {self.base / 'authorized_keys'}",
+            "PermitRootLogin prohibit-password",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "PubkeyAuthentication yes",
+            "UsePAM no",
+            "StrictModes no",
+            "Subsystem sftp internal-sftp",
+            "LogLevel INFO",
+            "",
+        ])
+        (self.base / "sshd_config").write_text(config)
+
+    def _launch(self, timeout: float) -> bool:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
+        try:
+            self._process = subprocess.Popen(
+                [SSHD, "-D", "-e", "-f", str(self.base / "sshd_config")], stdout=log,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        finally:
+            log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                self._process = None
+                return False
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.5):
+                    return True
+            except OSError:
+                time.sleep(0.02)
+        self.stop()
+        raise SSHDError(f"sshd did not accept connections within {timeout:.0f}s")
+
+    def _log_tail(self) -> str:
+        try:
+            lines = self.log_path.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return "no log"
+        return " | ".join(lines[-3:]) or "no log"
