@@ -33,7 +33,7 @@ from octane.cloud.model import Cloud
 from octane.commands.base import ErrorContract
 from octane.errors import OctaneError, UsageError
 from octane.plan import probes
-from octane.plan.builder import PlanResult, build
+from octane.plan.builder import PlanResult, build, effective_options
 from octane.plan.checks import find_target
 from octane.plan.options import GROUPS, PlanOptions, split_list
 from octane.plan.probes import EmptinessProvider, HypervisorRef, JujuReader
@@ -106,6 +106,9 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="AVAILABILITY_ZONES",
                         help="availability zone(s), comma-separated, repeatable "
                              "(hypervisors group; not with --machine)")
+    parser.add_argument("--upgrade-vault", action="store_true",
+                        help="upgrade vault too (left out by default: its refresh restarts it "
+                             "sealed and you will be asked for the unseal keys)")
 
 
 def _integer(text: str, flag: str) -> int:
@@ -126,7 +129,7 @@ def options_from_args(args: argparse.Namespace,
         purge_before=args.purge_before_date,
         skip_apps=frozenset(split_list(args.skip_apps)), force=args.force,
         machines=split_list(args.machines), azs=split_list(args.azs),
-        **PlanOptions.timeouts_from_env(env))
+        upgrade_vault=args.upgrade_vault, **PlanOptions.timeouts_from_env(env))
 
 
 class NovaEmptiness:
@@ -167,14 +170,17 @@ async def nova_emptiness(env: Mapping[str, str] | None = None) -> tuple[Any, str
         return None, f"Nova unavailable ({exc.one_line()}); using the instance-count action"
 
 
-async def make_plan(model: str | None, options: PlanOptions) -> tuple[PlanResult, Analysis]:
-    """Connect, read, analyse, probe and build; always disconnects.
+async def make_plan(model: str | None, options: PlanOptions, *,
+                    session: ModelSession | None = None) -> tuple[PlanResult, Analysis]:
+    """Connect (unless given an open ``session``, left open), read, analyse, probe and
+    build; always disconnects what it connected.
 
     The emptiness probe (and the Nova login) start as soon as the status is in, so they
     overlap with reading the applications' configs; a refused plan cancels them.
     """
     clock = _Phases()
-    session = await open_model(model)
+    own = session is None
+    session = session if session is not None else await open_model(model)
     clock.done(f"connected to model '{session.name}'")
     nova = asyncio.create_task(nova_emptiness())
     empty: asyncio.Task[probes.EmptinessResult] | None = None
@@ -188,7 +194,7 @@ async def make_plan(model: str | None, options: PlanOptions) -> tuple[PlanResult
         clock.done(f"read {len(cloud.applications)} applications, "
                    f"{sum(len(a.units) for a in cloud.applications.values())} units")
         analysis = analyse(cloud)
-        target = find_target(analysis, options)
+        target = find_target(analysis, effective_options(analysis, options))
         clock.done(f"analysed: {target.current} -> {target.target}")
         found = await probes.gather(analysis, target.target, group=options.group,
                                     juju=session, emptiness=None, started=empty)
@@ -207,7 +213,8 @@ async def make_plan(model: str | None, options: PlanOptions) -> tuple[PlanResult
             client = nova.result()[0]
         if client is not None:
             await client.close()
-        await session.close()
+        if own:
+            await session.close()
 
 
 async def _emptiness(nova: asyncio.Task[tuple[Any, str | None]], session: ModelSession,

@@ -194,15 +194,50 @@ def _hypervisor_steps(ctx: PlanContext, options: PlanOptions, rules: Sequence[Ap
     return hv.az_groups(ctx, rules, scope)
 
 
-def build(analysis: Analysis, options: PlanOptions, *, probes: Probes | None = None,
+#: Charms octane leaves alone unless the operator asks (DESIGN.md: "vault is never touched
+#: unless asked"): a vault refresh restarts it sealed and needs the unseal keys.
+OPT_IN = {"vault": "upgrade_vault"}
+
+
+def left_out(analysis: Analysis, options: PlanOptions) -> tuple[str, ...]:
+    """Applications of opt-in charms the operator did not ask for, with the subordinates that
+    live only on their units (vault's hacluster and mysql-router touch vault's machines)."""
+    cloud = analysis.cloud
+    out = {a.name for a in cloud.applications.values()
+           if a.charm in OPT_IN and not getattr(options, OPT_IN[a.charm])}
+    out |= {a.name for a in cloud.applications.values()
+            if a.subordinate_to and set(a.subordinate_to) <= out}
+    return tuple(sorted(out - options.skip_apps))
+
+
+def effective_options(analysis: Analysis, options: PlanOptions) -> PlanOptions:
+    """``options`` with the left-out opt-in applications added to the skipped ones."""
+    extra = left_out(analysis, options)
+    return replace(options, skip_apps=options.skip_apps | set(extra)) if extra else options
+
+
+def _left_out_warning(analysis: Analysis, left: Sequence[str]) -> Finding:
+    apps = analysis.cloud.applications
+    opt_in = [n for n in left if apps[n].charm in OPT_IN]
+    subs = ", ".join(f"'{n}'" for n in left if n not in opt_in)
+    if not opt_in:
+        return Finding.warning(f"{subs} left out: subordinates of a skipped vault")
+    shown = ", ".join(f"'{n}'" for n in opt_in) + (f" (with {subs})" if subs else "")
+    return Finding.warning(f"{shown} left out: octane touches vault only when asked; add "
+                           "--upgrade-vault to upgrade it (you will be asked for its unseal "
+                           "keys)")
+
+
+def build(analysis: Analysis, asked: PlanOptions, *, probes: Probes | None = None,
           registry: RulesRegistry | None = None) -> PlanResult:
     """Build the plan; raise :class:`PlanRefused` (or NotFound for a bad filter) on errors."""
+    options = effective_options(analysis, asked)
     target = find_target(analysis, options)
     ctx = PlanContext(analysis=analysis, target=target.target, series=target.series,
                       model=analysis.cloud.model, force=options.force,
                       standard_timeout=options.standard_timeout,
                       long_timeout=options.long_timeout, probes=probes or Probes())
-    unknown_skips = sorted(options.skip_apps - set(analysis.cloud.applications))
+    unknown_skips = sorted(asked.skip_apps - set(analysis.cloud.applications))
     if unknown_skips:
         raise PlanRefused(f"--skip-apps names no application of model '{ctx.model}': "
                           f"{', '.join(unknown_skips)}")
@@ -211,7 +246,10 @@ def build(analysis: Analysis, options: PlanOptions, *, probes: Probes | None = N
     findings: list[Finding] = [Finding.warning(n) for n in ctx.probes.notes]
     findings += analysis_findings(analysis, names) + model_findings(analysis, names)
     findings += [Finding.warning(f"'{n}' is skipped (--skip-apps): check it stays compatible "
-                                 "with the upgraded cloud", n) for n in sorted(options.skip_apps)]
+                                 "with the upgraded cloud", n) for n in sorted(asked.skip_apps)]
+    left = left_out(analysis, asked)
+    if left:
+        findings.append(_left_out_warning(analysis, left))
     plans = _app_plans(in_scope, findings)
     hv_steps = _hypervisor_steps(ctx, options, [r for r in in_scope if _section_of(r) == "hv"],
                                  findings)
@@ -252,7 +290,8 @@ def build(analysis: Analysis, options: PlanOptions, *, probes: Probes | None = N
         "model": ctx.model, "controller": analysis.cloud.controller,
         "series": ctx.series.name, "from": target.current.codename,
         "to": target.target.codename, "group": options.group or "all",
-        "options": options.to_dict(), "cloud_fingerprint": analysis.cloud.fingerprint(),
+        "options": asked.to_dict(), "left_out": list(left),
+        "cloud_fingerprint": analysis.cloud.fingerprint(),
         "warnings": [f.message for f in findings if f.level is Level.WARNING],
         "unknown_applications": [a.name for a in analysis.unknown],
     }

@@ -62,6 +62,8 @@ class PlanOptions:
     force: bool = False
     machines: tuple[str, ...] = ()
     azs: tuple[str, ...] = ()
+    #: Vault is left out unless asked (``--upgrade-vault``): its refresh needs unseal keys.
+    upgrade_vault: bool = False
     standard_timeout: int = STANDARD_IDLE_TIMEOUT
     long_timeout: int = LONG_IDLE_TIMEOUT
 
@@ -96,4 +98,5 @@ class PlanOptions:
                 "archive_batch_size": self.archive_batch_size, "purge": self.purge,
                 "purge_before": self.purge_before, "skip_apps": sorted(self.skip_apps),
                 "force": self.force, "machines": list(self.machines), "azs": list(self.azs),
+                "upgrade_vault": self.upgrade_vault,
                 "standard_timeout": self.standard_timeout, "long_timeout": self.long_timeout}

@@ -37,6 +37,7 @@ CASES: dict[str, tuple[Callable[[], Cloud], dict[str, int], list[str]]] = {
         ["hypervisors", "--az", "az2"]),
     "jammy-yoga": (sc.jammy_yoga, {}, ["--purge", "--purge-before-date", "2024-01-02",
                                        "--archive-batch-size", "200"]),
+    "jammy-yoga-upgrade-vault": (sc.jammy_yoga, {}, ["control-plane", "--upgrade-vault"]),
     "jammy-antelope": (lambda: sc.openstack_cloud("openstack", "jammy", "antelope").build(),
                        {}, ["--skip-apps", "vault"]),
     "awkward": (sc.awkward, sc.AWKWARD_VMS, []),
