@@ -48,6 +48,8 @@ def build(scenario: Scenario, *, charmhub_url: str = "", scale: float | None = N
     ctl = controller.create_model("controller", is_controller=True)
     machines.new_machine(ctl, "0", zone="default", hostname="juju-controller-0",
                          addresses=["10.255.0.2"])
+    _publish_behaviour_charms(runtime, Ids(f"{scenario.seed}/charmhub"),
+                              {c.name for c in scenario.charms})
     for charm in scenario.charms:
         info = runtime.catalogue.ensure(charm.name, ids.charm_id())
         info.subordinate = charm.subordinate
@@ -67,9 +69,31 @@ def build(scenario: Scenario, *, charmhub_url: str = "", scale: float | None = N
     return controller
 
 
+def _publish_behaviour_charms(runtime: Runtime, ids: Ids, declared: set[str]) -> None:
+    """Charmhub serves what each charm behaviour publishes (channels and revisions),
+    except for the charms the scenario's ``charmhub:`` section declares itself.
+
+    Charm ids come from their own seeded generator so that the scenario's uuids stay
+    what they were before any behaviour published a charm.
+    """
+    for name in runtime.behaviours.names():
+        if name in declared:
+            continue
+        entry = runtime.behaviours.for_charm(name).charmhub()
+        if entry is None:
+            continue
+        info = runtime.catalogue.ensure(name, ids.charm_id())
+        info.subordinate = entry.subordinate
+        info.bases = list(entry.bases)
+        for channel, revisions in entry.channels.items():
+            for revision in revisions:
+                info.add(channel, revision)
+
+
 def _build_model(controller: ControllerState, spec: ModelSpec) -> None:
     model = controller.create_model(spec.name, config=dict(spec.config),
                                     default_base=spec.base)
+    model.runtime.services[spec.name] = model.runtime.behaviours.simulated_services(model)
     for m in spec.machines:
         host = model.machines.get(m.id.split("/")[0])
         machines.new_machine(
@@ -94,6 +118,8 @@ def _build_model(controller: ControllerState, spec: ModelSpec) -> None:
         if "agent" in state:
             unit.agent = StatusValue(str(state["agent"]), "", model.now(),
                                      activity.AGENT_VERSION)
+        if "charm-state" in state:
+            unit.charm_state.update(dict(state["charm-state"]))
 
 
 def _infer_endpoints(spec: ModelSpec) -> dict[str, dict[str, Endpoint]]:
@@ -157,7 +183,8 @@ def _build_application(model: ModelState, spec: AppSpec,
                       charm_url=ref.url, options=options, endpoints=endpoints,
                       subordinate=spec.subordinate, exposed=spec.expose,
                       constraints=spec.constraints,
-                      workload_versions=dict(spec.workload_versions))
+                      workload_versions=dict(spec.workload_versions),
+                      quirks=frozenset(spec.quirks))
     for key, value in spec.config.items():
         app.config[key] = value
     model.applications[spec.name] = app
@@ -168,7 +195,9 @@ def _build_application(model: ModelState, spec: AppSpec,
         machine = _target(model, target, app.base)
         unit = applications.new_unit(model, app, machine, status=spec.status,
                                      workload_version=spec.workload_version)
-        unit.workload_version = behaviour.workload_version(model.unit_context(unit))
+        # a version the scenario states wins; otherwise the charm derives it (issue 3)
+        unit.workload_version = (spec.workload_version
+                                 or behaviour.workload_version(model.unit_context(unit)))
     if spec.leader:
         app.leader = spec.leader
     return app
@@ -198,8 +227,8 @@ def _consume_and_relate(controller: ControllerState, spec: ModelSpec) -> None:
             now = model.now()
             unit.workload = StatusValue(app_spec.status[0], app_spec.status[1], now)
             unit.agent = StatusValue("idle", "", now, activity.AGENT_VERSION)
-            unit.workload_version = model.behaviour(app).workload_version(
-                model.unit_context(unit)) or app_spec.workload_version
+            unit.workload_version = app_spec.workload_version or model.behaviour(
+                app).workload_version(model.unit_context(unit))
 
 
 def _new_subordinates(model: ModelState, key: str) -> list[str]:

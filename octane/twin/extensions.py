@@ -46,6 +46,8 @@ async def openstack(ctx: ExtensionContext) -> OpenStackHandle:
     clock = ctx.server.controller.runtime.clock
     state = OpenStackState.from_scenario(section, hypervisors, clock=clock)
     server = await start_openstack(state, clock, host=ctx.host)
+    for model in sorted({m.model for m in ctx.hypervisors("nova-compute")}):
+        ctx.server.attach_service(model, "openstack", state)  # nova-compute's actions
     environ = dict(server.environ())
     lines = "".join(f"export {k}={v}\n" for k, v in sorted(environ.items()))
     write_private(ctx.data_dir / "openrc", lines)

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from octane.errors import OctaneError
+from octane.twin import scenario_rules as rules
 
 #: Sections read by other parts of the twin (octane/twin/openstack, services, db).
 RESERVED = ("openstack", "databases", "ceph")
@@ -29,7 +30,7 @@ _MODEL = {"base", "config", "machines", "applications", "relations", "offers", "
           "state", "faults", *RESERVED}
 _APP = {"charm", "channel", "revision", "base", "config", "options", "endpoints", "units",
         "to", "workload-version", "subordinate", "status", "leader", "expose",
-        "constraints"}
+        "constraints", "quirks"}
 _MACHINE = {"zone", "hostname", "addresses", "base", "cores", "mem", "constraints"}
 _FAULTS = {"hook-fails", "never-settles", "action-fails"}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -74,6 +75,8 @@ class AppSpec:
     leader: str = ""
     expose: bool = False
     constraints: str = ""
+    #: Opt-in charm quirks (names the charm's behaviour declares; docs/twin-charms.md).
+    quirks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,7 @@ class _Parser:
                      for app, a in self.mapping(spec.get("applications"),
                                                 f"{where}.applications").items())
         app_names = {a.name for a in apps}
+        rules.check_bases(self.fail, where, base, machines, apps)
         relations = self.relations(f"{where}.relations", spec.get("relations"), app_names,
                                    spec.get("consume"))
         offers = self.mapping(spec.get("offers"), f"{where}.offers")
@@ -298,10 +302,13 @@ class _Parser:
         version = spec.get("workload-version", "")
         versions = version if isinstance(version, dict) else {}
         status = self.mapping(spec.get("status"), f"{where}.status", {"workload", "message"})
+        config = self.mapping(spec.get("config"), f"{where}.config")
+        base = str(spec.get("base") or model_base)
+        rules.check_origin(self.fail, f"{where}.config", name, config, base)
+        quirks = rules.check_quirks(self.fail, f"{where}.quirks", charm, spec.get("quirks"))
         return AppSpec(
             name=name, charm=charm, channel=channel, revision=revision,
-            base=str(spec.get("base") or model_base),
-            config=self.mapping(spec.get("config"), f"{where}.config"),
+            base=base, config=config, quirks=quirks,
             options=self.mapping(spec.get("options"), f"{where}.options"),
             endpoints=self.mapping(spec.get("endpoints"), f"{where}.endpoints"),
             placement=tuple(str(p) for p in placement), units=units, subordinate=subordinate,

@@ -155,6 +155,8 @@ class TwinServer:
         self._runners: list[web.AppRunner] = []
         self._handles: list[ExtensionHandle] = []
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Real services attached to models (kept across reset).
+        self._attached: dict[tuple[str, str], Any] = {}
         self.controller: ControllerState
         self.api: ApiServer
 
@@ -270,6 +272,8 @@ class TwinServer:
         fresh.ca_cert = old.ca_cert
         fresh.ssh_keys = list(old.ssh_keys)
         fresh.runtime.executors.update(old.runtime.executors)
+        for (model, kind), handle in self._attached.items():
+            fresh.runtime.services.setdefault(model, {})[kind] = handle
         self.api.drop_connections()
         self.controller = fresh
         self.api.controller = fresh
@@ -280,6 +284,12 @@ class TwinServer:
         """Wake every watcher (the clock moved or the admin channel changed something)."""
         for model in self.controller.models.values():
             model.log.notify()
+
+    def attach_service(self, model: str, kind: str, handle: Any) -> None:
+        """Give the charms of ``model`` a real service of ``kind`` ("database", "ceph",
+        "openstack"), replacing the simulated stand-in (docs/twin-charms.md, the seams)."""
+        self._attached[(model, kind)] = handle
+        self.controller.runtime.services.setdefault(model, {})[kind] = handle
 
     def set_executor(self, model: str, machine: str, executor: Executor) -> None:
         """Route ``juju exec`` on ``machine`` of ``model`` to ``executor`` (e.g. real ceph)."""

@@ -14,6 +14,9 @@ A test or a scenario loader may also register on its own registry instance.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from octane.twin.behaviours.base import (
     ActionOutcome,
     ActionSpec,
@@ -39,6 +42,7 @@ class BehaviourRegistry:
     def __init__(self, default: CharmBehaviour | None = None) -> None:
         self._by_charm: dict[str, CharmBehaviour] = {}
         self.default = default or CharmBehaviour()
+        self._services: dict[str, Callable[[Any], Any]] = {}
 
     def register(self, charm: str, behaviour: CharmBehaviour) -> None:
         """Use ``behaviour`` for every application of ``charm``."""
@@ -52,7 +56,28 @@ class BehaviourRegistry:
         """Charms with a behaviour of their own."""
         return sorted(self._by_charm)
 
+    def provide(self, kind: str, factory: Callable[[Any], Any]) -> None:
+        """Give every model a simulated ``kind`` service, built by ``factory(model)``
+        (replaced by a real one an extension attaches; docs/twin-charms.md)."""
+        self._services[kind] = factory
+
+    def simulated_services(self, model: Any) -> dict[str, Any]:
+        """The simulated services of a new model (kind -> handle)."""
+        return {kind: factory(model) for kind, factory in self._services.items()}
+
 
 def default_registry() -> BehaviourRegistry:
     """The registry the twin server uses; per-charm behaviours are registered here."""
-    return BehaviourRegistry()
+    from octane.twin.behaviours import auxiliary, ceph, common, infra, nova, openstack
+    from octane.twin.behaviours import services as simulated
+
+    registry = BehaviourRegistry(default=common.UbuntuCharm())
+    for family in (openstack.openstack_behaviours(), ceph.ceph_behaviours(),
+                   infra.infra_behaviours(), auxiliary.auxiliary_behaviours()):
+        for charm, behaviour in family.items():
+            registry.register(charm, behaviour)
+    registry.register("nova-compute", nova.NovaCompute())
+    registry.register("nova-cloud-controller", nova.NovaCloudController())
+    registry.provide("database", lambda model: simulated.SimulatedDatabases(clock=model.now))
+    registry.provide("ceph", simulated.SimulatedCeph)
+    return registry

@@ -11,7 +11,7 @@ never mutates twin state and never sleeps (time is the twin's clock).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,15 @@ class UnitContext:
     workload_version: str
     #: Versions the scenario declared for this application, keyed by channel or track.
     scenario_versions: Mapping[str, str] = field(default_factory=dict)
+    #: What the charm keeps on this unit between hooks (its unitdata store): paused,
+    #: deferred restarts, a daemon still running an old binary. Changed only through
+    #: ``ActionOutcome.charm_state`` / ``ExecResult.charm_state`` (issue 3).
+    charm_state: Mapping[str, Any] = field(default_factory=dict)
+    #: Opt-in quirks the scenario declared for the application (``quirks:``).
+    quirks: frozenset[str] = frozenset()
+    #: Services of this model the charm talks to, by kind ("database", "ceph",
+    #: "openstack"): a real backend an extension attached, else a simulated stand-in.
+    services: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,12 @@ class ActionOutcome:
     config_changes: Mapping[str, Any] = field(default_factory=dict)
     #: A workload version the unit reports once the action completed ("" = unchanged).
     workload_version: str = ""
+    #: Changes to the unit's ``charm_state`` once the action completed (None removes a key).
+    charm_state: Mapping[str, Any] = field(default_factory=dict)
+    #: When the outcome comes from a real service (a MariaDB dump, a ceph command): called
+    #: when the action is enqueued; the task stays ``running`` until it answers.
+    pending: Callable[[], Awaitable[ActionOutcome]] | None = field(default=None,
+                                                                  compare=False)
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,19 @@ class ExecResult:
     return_code: int = 0
     stdout: str = ""
     stderr: str = ""
+    #: Changes to the unit's ``charm_state`` (a restarted daemon, a package hold).
+    charm_state: Mapping[str, Any] = field(default_factory=dict)
+    #: A workload version the unit reports once the command finished ("" = unchanged).
+    workload_version: str = ""
+
+
+@dataclass(frozen=True)
+class CharmhubEntry:
+    """What Charmhub publishes for a charm: channels with their revisions, ascending."""
+
+    channels: Mapping[str, tuple[int, ...]]
+    subordinate: bool = False
+    bases: tuple[str, ...] = ("20.04", "22.04")
 
 
 class CharmBehaviour:
@@ -102,6 +130,11 @@ class CharmBehaviour:
         """Hooks the agent runs after ``juju refresh`` (upgrade-charm, then config-changed)."""
         return ["upgrade-charm", "config-changed"]
 
+    def hook_changes(self, hook: str, ctx: UnitContext) -> Mapping[str, Any]:
+        """Changes to the unit's ``charm_state`` when ``hook`` completes (before the version
+        and status are read): e.g. a restart the charm deferred."""
+        return {}
+
     def busy_status(self, hook: str, ctx: UnitContext) -> tuple[str, str] | None:
         """Workload status while ``hook`` runs, or None to leave it as it is."""
         return ("maintenance", f"running {hook} hook")
@@ -125,3 +158,11 @@ class CharmBehaviour:
         Return None to let the machine's executor fall back to its built-ins.
         """
         return None
+
+    def charmhub(self) -> CharmhubEntry | None:
+        """The charm's Charmhub catalogue (None: only the scenario's revisions exist)."""
+        return None
+
+    def quirks(self) -> Mapping[str, str]:
+        """Opt-in quirks a scenario may enable for this charm: name -> what goes wrong."""
+        return {}

@@ -10,7 +10,7 @@ that code into ``ValueError``).
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from octane.twin.behaviours.base import ActionOutcome
@@ -61,14 +61,43 @@ def enqueue_action(model: ModelState, op: TaskOperation, receiver: str, name: st
             outcome = ActionOutcome(status="failed", message=faults.fail_action.pop(key))
             break
     action = _new_action(model, op, receiver, name, params)
+    _record_outcome(action, outcome)
+    if outcome.pending is not None:
+        _await_outcome(model, action, outcome.pending)
+    activity.enqueue_action(model, unit, action.id, catalogue[name].duration)
+    return action
+
+
+def _record_outcome(action: Action, outcome: ActionOutcome) -> None:
     action.outcome_status = outcome.status
     action.outcome_message = outcome.message
     action.outcome_output = dict(outcome.output)
     action.outcome_log = list(outcome.log)
     action.outcome_config = dict(outcome.config_changes)
     action.outcome_version = outcome.workload_version
-    activity.enqueue_action(model, unit, action.id, catalogue[name].duration)
-    return action
+    action.outcome_charm_state = dict(outcome.charm_state)
+
+
+def _await_outcome(model: ModelState, action: Action,
+                   pending: Callable[[], Awaitable[ActionOutcome]]) -> None:
+    """An outcome a real service decides (issue 3's seams): the task waits for it."""
+    action.waiting = True
+
+    async def run() -> None:
+        try:
+            outcome = await pending()
+        except Exception as exc:  # a failing service fails the action, never the twin
+            outcome = ActionOutcome(status="failed", message=str(exc) or type(exc).__name__)
+        _record_outcome(action, outcome)
+        action.waiting = False
+        model.touch("action", action.id)
+        activity.advance(model)
+
+    spawn = model.runtime.spawn
+    if spawn is not None:
+        spawn(run())
+    else:
+        run_now(run())
 
 
 def enqueue_exec(model: ModelState, op: TaskOperation, receiver: str, command: str,
@@ -104,12 +133,17 @@ def _dispatch(model: ModelState, action: Action, request: ExecRequest,
     action.waiting = True
 
     async def run() -> None:
+        state: dict[str, Any] = {}
+        version = ""
         try:
             result = await executor.run(request)
             code, out, err = result.return_code, result.stdout, result.stderr
+            state, version = dict(result.charm_state), result.workload_version
         except Exception as exc:  # an executor bug must not leave the task running forever
             code, out, err = 1, "", f"twin executor failed: {exc}\n"
         action.outcome_output = {"return-code": code, "stdout": out, "stderr": err}
+        if request.unit is not None:  # what the command changed on the unit (issue 3)
+            action.outcome_charm_state, action.outcome_version = state, version
         action.outcome_status = "completed" if code == 0 else "failed"
         action.outcome_message = "" if code == 0 else f"exit status {code}"
         action.waiting = False

@@ -22,6 +22,7 @@ resolved; actions still run (the uniter accepts actions in hook-error mode).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from octane.twin.errors import ApiError
 from octane.twin.state.entities import Operation, StatusValue, Unit
@@ -106,6 +107,9 @@ def _finish_head(model: ModelState, unit: Unit, op: Operation) -> None:
             model.touch("unit", unit.name)
             _start_head(model, unit, at)
             return
+        changes = behaviour.hook_changes(op.name, model.unit_context(unit))
+        if changes:
+            apply_charm_state(unit, dict(changes))
     else:
         _complete_action(model, unit, op.action_id, at)
     if not _runnable(unit):
@@ -161,12 +165,23 @@ def _complete_action(model: ModelState, unit: Unit, action_id: str, at: float) -
     action.log = list(action.outcome_log)
     action.completed = at
     model.touch("action", action.id)
+    if action.outcome_charm_state:
+        apply_charm_state(unit, action.outcome_charm_state)
     if action.outcome_version:
         unit.workload_version = action.outcome_version
     if action.outcome_config:
         from octane.twin.state.applications import set_config
         set_config(model, model.applications[unit.application], action.outcome_config,
                    by_charm=True)
+
+
+def apply_charm_state(unit: Unit, changes: dict[str, Any]) -> None:
+    """Record what the charm changed on the unit; a None value forgets the key."""
+    for key, value in changes.items():
+        if value is None:
+            unit.charm_state.pop(key, None)
+        else:
+            unit.charm_state[key] = value
 
 
 def next_due(model: ModelState) -> float | None:

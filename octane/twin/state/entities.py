@@ -179,6 +179,8 @@ class Application:
     constraints: str = ""
     workload_versions: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
+    #: Opt-in charm quirks from the scenario (``quirks:``; behaviours/ decides what they do).
+    quirks: frozenset[str] = frozenset()
 
     def effective_config(self) -> dict[str, Any]:
         """Every option's value: what the operator set, else the charm default."""
@@ -223,6 +225,8 @@ class Unit:
     failed_hook: str = ""
     ports: list[dict[str, Any]] = field(default_factory=list)
     annotations: dict[str, str] = field(default_factory=dict)
+    #: What the charm keeps on the unit between hooks (paused, deferred restarts...).
+    charm_state: dict[str, Any] = field(default_factory=dict)
 
     @property
     def tag(self) -> str:
@@ -291,6 +295,7 @@ class Action:
     outcome_log: list[str] = field(default_factory=list)
     outcome_config: dict[str, Any] = field(default_factory=dict)
     outcome_version: str = ""
+    outcome_charm_state: dict[str, Any] = field(default_factory=dict)
     waiting: bool = False
 
 

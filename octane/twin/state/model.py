@@ -57,6 +57,9 @@ class Runtime:
     default_executor: Executor = field(default_factory=DefaultExecutor)
     #: Starts a coroutine on the server's event loop (set by the server).
     spawn: Callable[[Coroutine[Any, Any, None]], None] | None = None
+    #: Services the charms of a model talk to: model -> kind -> handle (simulated ones from
+    #: the behaviour registry at build, real ones attached by extensions; issue 3).
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def executor(self, model: str, machine: str) -> Executor:
         """The executor for ``machine`` of ``model`` (the safe default unless replaced)."""
@@ -190,4 +193,5 @@ class ModelState:
             base=str(app.base), series=app.base.series, machine=unit.machine_id,
             hostname=machine.hostname if machine else "",
             workload_version=unit.workload_version,
-            scenario_versions=dict(app.workload_versions))
+            scenario_versions=dict(app.workload_versions), charm_state=unit.charm_state,
+            quirks=app.quirks, services=self.runtime.services.get(self.name, {}))
