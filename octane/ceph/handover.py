@@ -39,6 +39,13 @@ class QuorumDegraded(GateFailed):
     """The quorum was not whole before a step; that step changed nothing."""
 
 
+def same_step(one: MonStep, other: MonStep) -> bool:
+    """The same add (name and address) or the same removal, whatever quorum it expects."""
+    if isinstance(one, AddMonitor) and isinstance(other, AddMonitor):
+        return (one.name, one.addr) == (other.name, other.addr)
+    return type(one) is type(other) and one.name == other.name
+
+
 class HandoverStopped(StepFailed):
     """A step failed or its quorum did not form; re-running continues from the live monmap."""
 
@@ -99,33 +106,97 @@ class MonitorHandover:
 
     def run(self, target: Mapping[str, str]) -> HandoverReport:
         """Hand the monitors over to ``target`` (``{name: bare IP}``, add order)."""
-        t = self.timeouts
         live = self._gate("before the hand-over")
         first = plan_handover(live.monmap, target)        # refusal: nothing has changed
-        state_dir = private_dir(self.workdir / (live.fsid or "cluster"))
-        self._drop_keys(state_dir)                        # left by an interrupted run
-        noout = set_noout(self.port, state_dir, timeout=t.cli) if first.steps else "untouched"
+        state_dir = self.state_dir(live.fsid)
+        noout = self._set_noout(state_dir) if first.steps else "untouched"
         done: list[MonStep] = []
         for _ in range(len(first.steps) + 1):             # bounded; converges in len(steps)
             plan = plan_handover(live.monmap, target)
             if not plan.steps:
                 break
-            step = plan.steps[0]
-            LOG.info("step %d: %s (%s)", len(done) + 1, step.description, live.describe())
-            self._notify("before-step", len(done) + 1, step, live)
-            live = self._apply(step, live, state_dir)
-            done.append(step)
-            self._notify("after-step", len(done), step, live)
+            live = self.apply(plan.steps[0], live, number=len(done) + 1)
+            done.append(plan.steps[0])
             live = self._gate(f"before step {len(done) + 1}")
         else:
             raise HandoverStopped(f"monmap did not converge on the target ({live.describe()})",
                                   hint=RESUME_HINT)
-        if unset_noout(self.port, state_dir, timeout=t.cli) and noout == "untouched":
+        if self.unset_noout(live.fsid) and noout == "untouched":
             noout = "octane"                # an interrupted run had set it; this one unset it
-        release = check_require_osd_release(self.port, timeout=t.cli)
+        release = self.check_release()
+        return HandoverReport(first, tuple(done), live, noout, release)
+
+    # -- the same, one piece at a time (octane upgrade-ceph journals each step) ----------
+    def state_dir(self, fsid: str) -> Path:
+        """Per-cluster 0700 directory; keyrings an interrupted run left in it are deleted."""
+        state_dir = private_dir(self.workdir / (fsid or "cluster"))
+        self._drop_keys(state_dir)
+        return state_dir
+
+    def set_noout(self) -> str:
+        """Gate, then set ``noout`` (recording that octane owns it); returns its owner."""
+        return self._set_noout(self.state_dir(self._gate("before setting noout").fsid))
+
+    def _set_noout(self, state_dir: Path) -> str:
+        return set_noout(self.port, state_dir, timeout=self.timeouts.cli)
+
+    def unset_noout(self, fsid: str) -> bool:
+        """Unset ``noout`` if octane set it (this run or an interrupted one)."""
+        return unset_noout(self.port, self.state_dir(fsid), timeout=self.timeouts.cli)
+
+    def check_release(self) -> ReleaseCheck:
+        """``require_osd_release`` against the OSDs' releases; reported, never changed."""
+        release = check_require_osd_release(self.port, timeout=self.timeouts.cli)
         if not release.ok:
             LOG.warning("%s", release.message)
-        return HandoverReport(first, tuple(done), live, noout, release)
+        return release
+
+    def in_effect(self, step: MonStep) -> bool:
+        """Read-only and ungated: the live monmap already reflects ``step``."""
+        try:
+            return self.in_effect_of(step, read_live(self.port, timeout=self.timeouts.cli))
+        except NoQuorum:
+            return False
+
+    def run_step(self, step: MonStep, target: Mapping[str, str], *, number: int) -> str:
+        """One planned step, only if the live monmap is where the plan expects it.
+
+        Returns ``done``, or ``already`` when the live monmap reflects it (a resumed run).
+        A live monmap that moved elsewhere stops the run before anything changes: safety
+        was proven for the planner's order from the monmap it planned from.
+        """
+        live = self._gate(f"before step {number}")
+        if self.in_effect_of(step, live):
+            return "already"
+        steps = plan_handover(live.monmap, target).steps
+        if not steps or not same_step(steps[0], step):
+            nxt = f"next is '{steps[0].description}'" if steps else "nothing is left to do"
+            raise HandoverStopped(f"the live monmap is not where step {number} expects it "
+                                  f"({live.describe()}; {nxt}); nothing was changed",
+                                  hint="run the hand-over again: it re-plans from the live "
+                                       "monmap")
+        self.state_dir(live.fsid)
+        self.apply(steps[0], live, number=number)      # the live plan's: its quorum_after
+        return "done"
+
+    def live(self, when: str = "now") -> LiveState:
+        """A gated reading: a full quorum of every member, else :class:`QuorumDegraded`."""
+        return self._gate(when)
+
+    @staticmethod
+    def in_effect_of(step: MonStep, live: LiveState) -> bool:
+        """``step`` is reflected in ``live`` (a member, healthy / no longer a member)."""
+        if isinstance(step, AddMonitor):
+            return live.members.get(step.name) == step.addr and live.healthy(step.name)
+        return step.name not in live.members
+
+    def apply(self, step: MonStep, live: LiveState, *, number: int) -> LiveState:
+        """Do ``step`` from the gated reading ``live`` and wait for its quorum."""
+        LOG.info("step %d: %s (%s)", number, step.description, live.describe())
+        self._notify("before-step", number, step, live)
+        after = self._apply(step, live, self.workdir / (live.fsid or "cluster"))
+        self._notify("after-step", number, step, after)
+        return after
 
     # -- gates and waits ---------------------------------------------------------------
     def _gate(self, when: str) -> LiveState:

@@ -348,8 +348,8 @@ class RealCephCluster(CephCluster):
         self._leases[lease.addr] = lease
         return lease.addr
 
-    def deploy_mon(self, name: str, addr: str, *, monmap: Path, keyring: Path) -> None:
-        """mkfs (from the live monmap and the ``mon.`` key) and start; idempotent."""
+    def create_mon(self, name: str, addr: str, *, monmap: Path, keyring: Path) -> None:
+        """mkfs from the live monmap and the ``mon.`` key, not started; idempotent."""
         if self._mons.get(name, addr) != addr:
             raise ValueError(f"mon.{name} is already deployed at {self._mons[name]}")
         if addr not in self._leases:
@@ -357,7 +357,10 @@ class RealCephCluster(CephCluster):
         self._mons[name] = addr
         self._write_conf()                         # [mon.NAME] public_addr
         self._mkfs(name, monmap, keyring)
-        self.start_mon(name)
+
+    def has_store(self, name: str) -> bool:
+        """``ceph-mon --mkfs`` left the store's keyring (retire_mon deletes the store)."""
+        return (self.base / "mon" / f"ceph-{name}" / "keyring").exists()
 
     def retire_mon(self, name: str) -> None:
         """Reap a removed monitor, delete its store, free its address."""

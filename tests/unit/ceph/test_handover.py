@@ -21,7 +21,8 @@ from octane.ceph.handover import (
     Timeouts,
 )
 from octane.ceph.planner import PlanRefused
-from octane.twin.services.ceph import CommandResult, SimulatedCephCluster
+from octane.twin.services.ceph import CommandResult
+from octane.twin.services.ceph_simulated import SimulatedCephCluster
 
 FAST = Timeouts(cli=1, settle=0.5, step=0.5, poll=0.01)
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from octane.twin.services.ceph import CephUnavailable, SimulatedCephCluster, open_cluster
+from octane.twin.services.ceph import CephUnavailable, open_cluster
+from octane.twin.services.ceph_simulated import SimulatedCephCluster
 
 
 def test_quorum_is_a_majority_of_running_members() -> None:

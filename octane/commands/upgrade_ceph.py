@@ -1,0 +1,204 @@
+"""``octane upgrade-ceph SEED``: hand the Ceph monitors over to the seed, keeping quorum.
+
+The seed's ceph-mon units join the original cluster (same fsid) and the original monitors
+leave one at a time, in the quorum planner's order (docs/ceph.md). The plan is data — named
+steps ``ceph.set_noout``, ``ceph.add_mon``, ``ceph.remove_mon``, ``ceph.unset_noout``,
+``ceph.check_release`` — run by the engine, so every step is journaled and ``octane
+status`` shows where a hand-over stands. Each monitor step reads the live quorum first and
+refuses a degraded one; running the command again re-plans from the live monmap and
+resumes the interrupted run. The hand-over executor is synchronous: each action runs it in
+a worker thread while the Juju port's calls are marshalled back onto this event loop
+(:mod:`octane.ceph.juju_port`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from cliff.command import Command
+
+from octane import paths
+from octane.ceph.handover import MonitorHandover, Timeouts
+from octane.ceph.juju_port import CephUnits, JujuCephPort, discover
+from octane.ceph.planner import AddMonitor, HandoverPlan, MonStep, RemoveMonitor, plan_handover
+from octane.commands.base import ErrorContract
+from octane.engine import Action, Registry, RunOptions, StepContext, log_banner, run_plan
+from octane.errors import NotFound, UsageError
+from octane.juju.settings import JujuSettings
+from octane.juju.topology import TopologyModel
+from octane.plan.step import Plan, Step
+
+
+@dataclass
+class CephDeps:
+    """What the hand-over's actions share (``ctx.deps``)."""
+
+    handover: MonitorHandover
+    target: dict[str, str]
+    numbers: dict[str, int]
+
+
+def _mon_step(step: Step) -> MonStep:
+    name = str(step.params["name"])
+    if step.action == AddMonitor.action:
+        return AddMonitor(name, str(step.params["addr"]), ())
+    return RemoveMonitor(name, ())
+
+
+async def _set_noout(ctx: StepContext[CephDeps], step: Step) -> Any:
+    return {"noout": await asyncio.to_thread(ctx.deps.handover.set_noout)}
+
+
+async def _move(ctx: StepContext[CephDeps], step: Step) -> Any:
+    deps = ctx.deps
+    result = await asyncio.to_thread(deps.handover.run_step, _mon_step(step), deps.target,
+                                     number=deps.numbers[step.id])
+    return {"result": result}
+
+
+async def _moved(ctx: StepContext[CephDeps], step: Step) -> bool:
+    return await asyncio.to_thread(ctx.deps.handover.in_effect, _mon_step(step))
+
+
+async def _unset_noout(ctx: StepContext[CephDeps], step: Step) -> Any:
+    unset = await asyncio.to_thread(ctx.deps.handover.unset_noout, str(step.params["fsid"]))
+    return {"unset": unset}
+
+
+async def _check_release(ctx: StepContext[CephDeps], step: Step) -> Any:
+    check = await asyncio.to_thread(ctx.deps.handover.check_release)
+    if not check.ok:
+        ctx.say(f"Warning: {check.message}", important=True)
+    return {"ok": check.ok, "message": check.message}
+
+
+#: The hand-over's action vocabulary, built explicitly (no registration by import).
+ACTIONS: Registry[CephDeps] = Registry({
+    "ceph.set_noout": Action(run=_set_noout, summary="set noout on the OSDs"),
+    AddMonitor.action: Action(run=_move, verify=_moved,
+                              summary="deploy a monitor on a seed unit and add it"),
+    RemoveMonitor.action: Action(run=_move, verify=_moved,
+                                 summary="remove an original monitor and stop it"),
+    "ceph.unset_noout": Action(run=_unset_noout, summary="unset noout if octane set it"),
+    "ceph.check_release": Action(run=_check_release,
+                                 summary="compare require_osd_release with the OSDs"),
+})
+
+
+def build_plan(units: CephUnits, planned: HandoverPlan, fsid: str) -> Plan:
+    """The hand-over as a plan: stable ids per monitor, COU-style descriptions."""
+    old, seed = units.original.name, units.seed.name
+    base = f"ceph/{seed}"
+    children = [Step(f"{base}/noout-set", "Set 'noout' on the OSDs while the monitors move",
+                     action="ceph.set_noout", params={"fsid": fsid})]
+    for mon in planned.steps:
+        verb = "add" if isinstance(mon, AddMonitor) else "remove"
+        children.append(Step(f"{base}/{verb}/{mon.name}", mon.description,
+                             action=mon.action, params=mon.to_dict()["params"], prompt=True))
+    children += [
+        Step(f"{base}/noout-unset", "Unset 'noout' on the OSDs if octane set it",
+             action="ceph.unset_noout", params={"fsid": fsid}),
+        Step(f"{base}/release", "Check 'require_osd_release' against the OSDs' release",
+             action="ceph.check_release")]
+    root = Step(base, f"Hand the Ceph monitors of model '{old}' over to seed '{seed}'",
+                children=tuple(children))
+    return Plan(root, meta={"kind": "ceph-handover", "model": old, "seed": seed,
+                            "fsid": fsid, "target": units.target})
+
+
+class UpgradeCeph(ErrorContract, Command):
+    """Hand the Ceph monitors over to the seed model, keeping quorum at every step.
+
+    The seed's ceph-mon units join the original cluster (same fsid; the monmap and keyrings
+    reach them 0600 and the copies are removed), then the original monitors leave one at a
+    time. Before each step the live quorum is read and a degraded one stops the run with
+    nothing changed; after each step octane waits for the full quorum it expects. The OSDs
+    and clients are related to the seed's ceph-mon, noout is set and unset around the move
+    and require-osd-release is checked at the end. Run it again after an interruption: it
+    continues from the live monmap.
+    """
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        """SEED [--model M] [--dry-run] [--auto-approve] [--quiet] [timeouts]."""
+        parser = super().get_parser(prog_name)
+        parser.add_argument("seed", metavar="SEED", help="the seed model (upgrade-env)")
+        parser.add_argument("--model", "-m", metavar="MODEL", default=None,
+                            help="the original model (default: the current model)")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="print the planned steps and change nothing")
+        parser.add_argument("--auto-approve", action="store_true",
+                            help="do not ask before the hand-over and each monitor step")
+        parser.add_argument("--quiet", "-q", action="store_true",
+                            help="print the plan, prompts and the outcome only")
+        parser.add_argument("--cli-timeout", type=float, default=10.0, metavar="S",
+                            help="connect timeout of each ceph command (default: 10)")
+        parser.add_argument("--step-timeout", type=float, default=120.0, metavar="S",
+                            help="wait for the quorum after a step at most S (default: 120)")
+        return parser
+
+    def take_action(self, parsed_args: Any) -> int:
+        """Plan from the live monmap, then run (or resume) the journaled hand-over."""
+        if parsed_args.cli_timeout <= 0 or parsed_args.step_timeout <= 0:
+            raise UsageError("--cli-timeout and --step-timeout must be positive")
+        if not parsed_args.quiet and not parsed_args.dry_run:
+            sys.stdout.write(log_banner(self.app.log_path) + "\n")
+        return asyncio.run(self._main(parsed_args))
+
+    async def _main(self, args: Any) -> int:
+        settings = JujuSettings.from_env()
+        original = await TopologyModel.connect(args.model, settings)
+        try:
+            seed_name = args.seed if ":" in args.seed else f"{original.controller}:{args.seed}"
+            try:
+                seed = await TopologyModel.connect(seed_name, settings)
+            except NotFound as exc:
+                raise NotFound(f"seed {exc.message}", hint=exc.hint) from None
+            try:
+                return await self._handover(args, original, seed)
+            finally:
+                await seed.close()
+        finally:
+            await original.close()
+
+    async def _handover(self, args: Any, original: TopologyModel,
+                        seed: TopologyModel) -> int:
+        cli = args.cli_timeout
+        units = await discover(original, seed, timeout=cli + 20)
+        workdir = paths.subdir("ceph")
+        port = JujuCephPort(units, asyncio.get_running_loop(), workdir=workdir / "transit",
+                            cli_timeout=cli)
+        handover = MonitorHandover(port, workdir=workdir, timeouts=Timeouts(
+            cli=cli, settle=max(30.0, 3 * cli), step=args.step_timeout))
+        live = await asyncio.to_thread(handover.live, "before planning")
+        planned = plan_handover(live.monmap, units.target)      # refusals: nothing changed
+        plan = build_plan(units, planned, live.fsid)
+        out = sys.stdout
+        if args.dry_run:
+            out.write(plan.render() + "\n")
+            out.write(f"Dry run: {len(planned.steps)} monitor step(s) from "
+                      f"{live.describe()}; nothing was changed.\n")
+            return 0
+        if not planned.steps:
+            release = await asyncio.to_thread(handover.check_release)
+            await asyncio.to_thread(handover.unset_noout, live.fsid)
+            out.write(f"Nothing to do: the monitors are the seed's ({live.describe()}).\n"
+                      f"{release.message}\n")
+            return 0
+        numbers = {s.id: i for i, s in enumerate(
+            (c for c in plan.root.children if c.action in (AddMonitor.action,
+                                                           RemoveMonitor.action)), 1)}
+        outcome = await run_plan(plan, ACTIONS, CephDeps(handover, units.target, numbers),
+                                 RunOptions(
+            auto_approve=args.auto_approve, quiet=args.quiet, max_parallel=1,
+            resume="latest", scope=f"ceph:{original.name}:{seed.name}",
+            allow_plan_change=True, noun="hand-over", log_path=self.app.log_path,
+            resume_command=f"octane upgrade-ceph {args.seed}"
+                           + (f" --model {args.model}" if args.model else "")))
+        if outcome.status == "completed":
+            final = await asyncio.to_thread(handover.live, "after the hand-over")
+            out.write(f"Monitors now: {final.describe()}\n")
+        return outcome.exit_code
