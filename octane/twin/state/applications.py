@@ -156,6 +156,9 @@ def add_charm(model: ModelState, url: str, ref: CharmRef) -> None:
 
 def elect_leader(model: ModelState, app: Application) -> None:
     """Give the application a leader if it has none (the lowest-numbered live unit)."""
+    current = model.units.get(app.leader) if app.leader else None
+    if current is not None and current.life == "alive":
+        return  # the common case, without scanning every unit of a large model
     units = [u for u in model.units_of(app.name) if u.life == "alive"]
     if app.leader and any(u.name == app.leader for u in units):
         return

@@ -9,6 +9,7 @@ them live in the sibling modules (``machines``, ``applications``, ``activity``,
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ SERIES_BY_CHANNEL = {"18.04": "bionic", "20.04": "focal", "22.04": "jammy", "24.
 CHANNEL_BY_SERIES = {v: k for k, v in SERIES_BY_CHANNEL.items()}
 
 
+@functools.lru_cache(maxsize=4096)  # thousands of statuses share a handful of times
 def iso(ts: float) -> str:
     """Juju's RFC 3339 timestamp (UTC, microseconds, ``Z``) as libjuju parses it."""
     dt = datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc)
