@@ -191,13 +191,17 @@ def _build_application(model: ModelState, spec: AppSpec,
     model.charms[app.charm_url] = ref
     model.touch("application", spec.name)
     targets = list(spec.placement) or [""] * spec.units
-    for target in targets:
+    for index, target in enumerate(targets):
+        if spec.unit_numbers:  # a captured cloud's numbers (Juju never reuses one)
+            app.next_unit = spec.unit_numbers[index]
         machine = _target(model, target, app.base)
         unit = applications.new_unit(model, app, machine, status=spec.status,
                                      workload_version=spec.workload_version)
         # a version the scenario states wins; otherwise the charm derives it (issue 3)
         unit.workload_version = (spec.workload_version
                                  or behaviour.workload_version(model.unit_context(unit)))
+    if spec.unit_numbers:
+        app.next_unit = max(spec.unit_numbers) + 1
     if spec.leader:
         app.leader = spec.leader
     return app

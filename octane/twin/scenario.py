@@ -32,7 +32,7 @@ _MODEL = {"base", "config", "machines", "applications", "relations", "offers", "
           "state", "faults", *RESERVED}
 _APP = {"charm", "channel", "revision", "base", "config", "options", "endpoints", "units",
         "to", "workload-version", "subordinate", "status", "leader", "expose",
-        "constraints", "quirks"}
+        "constraints", "quirks", "unit-numbers"}
 _MACHINE = {"zone", "hostname", "addresses", "base", "cores", "mem", "constraints"}
 _FAULTS = {"hook-fails", "never-settles", "action-fails"}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -79,6 +79,14 @@ class AppSpec:
     constraints: str = ""
     #: Opt-in charm quirks (names the charm's behaviour declares; docs/twin-charms.md).
     quirks: tuple[str, ...] = ()
+    #: Unit numbers in placement order when they are not 0..N-1 (a captured cloud whose
+    #: units were removed and re-added: Juju never reuses a number).
+    unit_numbers: tuple[int, ...] = ()
+
+    def unit_names(self) -> list[str]:
+        """The units the scenario creates, in placement order."""
+        numbers = self.unit_numbers or tuple(range(self.units))
+        return [f"{self.name}/{n}" for n in numbers]
 
 
 @dataclass(frozen=True)
@@ -308,9 +316,11 @@ class _Parser:
         base = str(spec.get("base") or model_base)
         rules.check_origin(self.fail, f"{where}.config", name, config, base)
         quirks = rules.check_quirks(self.fail, f"{where}.quirks", charm, spec.get("quirks"))
+        numbers = rules.check_unit_numbers(self.fail, f"{where}.unit-numbers",
+                                           spec.get("unit-numbers"), units)
         return AppSpec(
             name=name, charm=charm, channel=channel, revision=revision,
-            base=base, config=config, quirks=quirks,
+            base=base, config=config, quirks=quirks, unit_numbers=numbers,
             options=self.mapping(spec.get("options"), f"{where}.options"),
             endpoints=self.mapping(spec.get("endpoints"), f"{where}.endpoints"),
             placement=tuple(str(p) for p in placement), units=units, subordinate=subordinate,
@@ -342,7 +352,7 @@ class _Parser:
 
     @staticmethod
     def unit_names(apps: tuple[AppSpec, ...]) -> set[str]:
-        return {f"{a.name}/{i}" for a in apps for i in range(a.units)}
+        return {name for a in apps for name in a.unit_names()}
 
     def cross_model(self, scenario: Scenario) -> None:
         names = {m.name for m in scenario.models}

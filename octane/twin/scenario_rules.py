@@ -107,6 +107,19 @@ def check_quirks(fail: Fail, where: str, charm: str, raw: Any) -> tuple[str, ...
     return tuple(raw)
 
 
+def check_unit_numbers(fail: Fail, where: str, raw: Any, units: int) -> tuple[int, ...]:
+    """Explicit unit numbers: one per unit, distinct, non-negative."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(n, int) and n >= 0 for n in raw):
+        raise fail(where, "must be a list of non-negative unit numbers")
+    if len(raw) != units:
+        raise fail(where, f"{len(raw)} numbers for {units} units")
+    if len(set(raw)) != len(raw):
+        raise fail(where, "unit numbers must be distinct")
+    return tuple(raw)
+
+
 @cache
 def _registry() -> BehaviourRegistry:
     from octane.twin.behaviours import default_registry

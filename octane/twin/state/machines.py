@@ -71,6 +71,8 @@ def add_machine(model: ModelState, *, base: Base | None = None, zone: str = "",
     if container_type:
         host = model.machine(parent)
         number = model.next_seq(f"container:{parent}/{container_type}")
+        while f"{parent}/{container_type}/{number}" in model.machines:  # declared ones
+            number = model.next_seq(f"container:{parent}/{container_type}")
         return new_machine(model, f"{parent}/{container_type}/{number}", zone=host.zone,
                            base=base or host.base, container_type=container_type)
     number = model.next_seq("machine", start=_next_machine_number(model))
