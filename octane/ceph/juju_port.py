@@ -144,19 +144,24 @@ async def discover(original: TopologyModel, seed: TopologyModel, *,
             if mine and other and other.application not in (old_app, alias) \
                     and mine.endpoint in CLIENT_ENDPOINTS:
                 units.clients[other] = mine.endpoint
-    try:
-        answers = await seed.run_command([u.unit for u in units.new], "hostname",
-                                         timeout=timeout)
-    except OctaneError as exc:
-        raise GateFailed(f"a seed ceph-mon unit is unreachable: {exc.message}",
-                         hint="check the seed's units with `juju status`") from None
-    for unit in units.new:
-        got = answers[unit.unit]
-        if got.return_code != 0 or got.stdout.strip() != unit.name:
-            raise GateFailed(f"seed unit {unit.unit} is unreachable or misnamed: `hostname` "
-                             f"answered {got.stdout.strip() or got.stderr.strip()!r}, "
-                             f"expected {unit.name!r}")
+    answers = await asyncio.gather(*(_answer(seed, u.unit, timeout) for u in units.new))
+    for unit, (code, text) in zip(units.new, answers, strict=True):
+        if code != 0 or text != unit.name:
+            raise GateFailed(f"seed unit {unit.unit} is unreachable: `hostname` "
+                             + (f"answered {text!r}, expected {unit.name!r}" if code == 0
+                                else text), hint="check the seed's units with `juju status`")
     return units
+
+
+async def _answer(model: TopologyModel, unit: str, timeout: float) -> tuple[int, str]:
+    """``hostname`` on one unit: (0, name), or (code, why it did not answer)."""
+    try:
+        got = (await model.run_command([unit], "hostname", timeout=timeout))[unit]
+    except OctaneError:
+        return 124, f"did not answer within {timeout:.0f}s"
+    if got.return_code != 0:
+        return got.return_code, f"failed: {got.stderr.strip() or got.return_code}"
+    return 0, got.stdout.strip()
 
 
 class JujuCephPort:

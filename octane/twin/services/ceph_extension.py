@@ -44,6 +44,7 @@ from octane.twin.services.ceph import (
     real_ceph_available,
 )
 from octane.twin.services.ceph_host import ADMIN_KEYRING, CephHost
+from octane.twin.services.ceph_simulated import SIMULATED_ADMIN_KEYRING
 from octane.twin.state.entities import Address
 from octane.twin.state.model import ModelState
 
@@ -377,7 +378,7 @@ def _place(ctx: ExtensionContext, handle: ClusterHandle, section: CephSection,
     cluster = handle.cluster
     model = next(m for m in ctx.server.controller.models.values() if m.name == section.model)
     admin = getattr(cluster, "admin_keyring", None)
-    keyring = Path(admin).read_text() if admin else "[client.admin]\n\tkey = simulated\n"
+    keyring = Path(admin).read_text() if admin else SIMULATED_ADMIN_KEYRING
     for unit, machine_id, hostname in units:
         address = cluster.mons[hostname] if section.bootstrap else \
             cluster.allocate_mon_address()

@@ -24,6 +24,10 @@ from octane.twin.services.ceph import (
     private_file,
 )
 
+#: What ``ceph auth get client.admin`` prints here (a seed unit receives it as a file).
+SIMULATED_ADMIN_KEYRING = ("[client.admin]\n\tkey = c2ltdWxhdGVkIGFkbWluIGtleSBmb3IgdGVzdHM=\n"
+                           "\tcaps mon = \"allow *\"\n\tcaps osd = \"allow *\"\n")
+
 
 class SimulatedCephCluster(CephCluster):
     """The same interface without daemons: the twin's fallback when ceph-mon is absent.
@@ -126,6 +130,8 @@ class SimulatedCephCluster(CephCluster):
                           f"got monmap epoch {self.epoch}\n")
             case ["auth", "get", "mon."]:
                 return ok("[mon.]\n\tkey = c2ltdWxhdGVkIG1vbiBrZXk=\n\tcaps mon = \"allow *\"\n")
+            case ["auth", "get", "client.admin"]:
+                return ok(SIMULATED_ADMIN_KEYRING)
             case ["mon", "add", name, addr]:
                 if name in self._members:
                     same = self._mons.get(name) == addr
