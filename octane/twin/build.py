@@ -49,12 +49,14 @@ def build(scenario: Scenario, *, charmhub_url: str = "", scale: float | None = N
     machines.new_machine(ctl, "0", zone="default", hostname="juju-controller-0",
                          addresses=["10.255.0.2"])
     _publish_behaviour_charms(runtime, Ids(f"{scenario.seed}/charmhub"),
-                              {c.name for c in scenario.charms})
+                              {c.name for c in scenario.charms if not c.merge})
     for charm in scenario.charms:
         info = runtime.catalogue.ensure(charm.name, ids.charm_id())
-        info.subordinate = charm.subordinate
+        info.subordinate = charm.subordinate or (charm.merge and info.subordinate)
         info.endpoints = dict(charm.endpoints)
         for channel, revisions in charm.channels.items():
+            if charm.merge:
+                info.channels[channel] = []  # the live channel replaces the published one
             for revision in revisions:
                 info.add(channel, revision)
     try:

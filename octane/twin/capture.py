@@ -135,6 +135,13 @@ class _Capture:
 
     def unrelated_endpoints(self, charms: Mapping[str, Mapping[str, Any]]) -> None:
         """Endpoints no relation uses: from the charm's metadata, else its bindings."""
+        for offer in _doc(self.status.get("offers")).values():
+            known = self.endpoints.setdefault(str(_doc(offer).get("application-name")), {})
+            for name, end in _doc(_doc(offer).get("endpoints")).items():
+                end = _doc(end)
+                known.setdefault(str(name), {
+                    "role": _ROLE.get(str(end.get("role")), str(end.get("role"))),
+                    "interface": str(end.get("interface") or name)})
         for app, doc in self.apps.items():
             known = self.endpoints.setdefault(app, {})
             meta = _doc(_doc(charms.get(str(doc.get("charm")))).get("meta"))
@@ -233,6 +240,26 @@ class _Capture:
             options[str(key)] = option
         return config, options
 
+    def charmhub(self) -> dict[str, Any]:
+        """The live channels: the deployed revision, and Juju's ``can-upgrade-to`` one, so
+        the copy offers the same in-channel refreshes (other channels: the twin's)."""
+        out: dict[str, Any] = {}
+        for doc in self.apps.values():
+            charm = charm_name(str(doc.get("charm") or ""))
+            channel = str(doc.get("charm-channel") or "")
+            revision = doc.get("charm-rev")
+            if not charm or "/" not in channel or not isinstance(revision, int):
+                continue
+            entry = out.setdefault(charm, {"merge": True, "channels": {}})
+            revisions = set(entry["channels"].get(channel, ())) | {revision}
+            newer = str(doc.get("can-upgrade-to") or "")
+            if newer:
+                head, _, number = newer.rpartition("-")
+                if number.isdigit() and charm_name(head + "-0") == charm:
+                    revisions.add(int(number))
+            entry["channels"][channel] = sorted(revisions)
+        return dict(sorted(out.items()))
+
     def offers(self) -> dict[str, Any]:
         out = {}
         for name, doc in _doc(self.status.get("offers")).items():
@@ -272,10 +299,14 @@ def scenario(status: Mapping[str, Any], applications: Mapping[str, Mapping[str, 
     offers = capture.offers()
     if offers:
         body["offers"] = offers
+    hub = capture.charmhub()
     if unit_state:
         body["state"] = {"units": unit_state}
-    return {"controller": controller, "seed": name, "time-scale": 1000,
-            "models": {name: body}}
+    top: dict[str, Any] = {"controller": controller, "seed": name, "time-scale": 1000}
+    if hub:
+        top["charmhub"] = hub
+    top["models"] = {name: body}
+    return top
 
 
 class _Dumper(yaml.SafeDumper):

@@ -114,6 +114,9 @@ class CharmSpec:
     channels: dict[str, tuple[int, ...]]
     subordinate: bool = False
     endpoints: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: True: these channels replace the same channels of the charm behaviour's catalogue and
+    #: the others stay (a captured cloud's live revisions); False: the entry is the catalogue.
+    merge: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,7 @@ class _Parser:
 
     def charm(self, name: str, raw: Any) -> CharmSpec:
         where = f"charmhub.{name}"
-        spec = self.mapping(raw, where, {"channels", "subordinate", "endpoints"})
+        spec = self.mapping(raw, where, {"channels", "subordinate", "endpoints", "merge"})
         channels: dict[str, tuple[int, ...]] = {}
         for channel, revs in self.mapping(spec.get("channels"), f"{where}.channels").items():
             revisions = revs if isinstance(revs, list) else [revs]
@@ -206,7 +209,8 @@ class _Parser:
                                 "must map track/risk to a revision or a list of revisions")
             channels[channel] = tuple(revisions)
         return CharmSpec(name=name, channels=channels, subordinate=bool(spec.get("subordinate")),
-                         endpoints=self.mapping(spec.get("endpoints"), f"{where}.endpoints"))
+                         endpoints=self.mapping(spec.get("endpoints"), f"{where}.endpoints"),
+                         merge=bool(spec.get("merge")))
 
     def model(self, name: str, raw: Any) -> ModelSpec:
         where = f"models.{name}"

@@ -67,6 +67,22 @@ CHECKS = ("validate-file-ownership", "validate-file-permissions", "validate-uses
 
 PAUSE_RESUME = {"pause": PAUSE, "resume": RESUME}
 
+#: Options every OpenStack service charm declares (charm-helpers' and charms.openstack's
+#: common config), so ``juju config keystone debug=true`` works as on a real cloud.
+OPENSTACK_OPTIONS: dict[str, Mapping[str, Any]] = {
+    "debug": {"type": "boolean", "default": False, "description": "Enable debug logging."},
+    "verbose": {"type": "boolean", "default": False, "description": "Verbose logging."},
+    "use-syslog": {"type": "boolean", "default": False, "description": "Log to syslog."},
+    "worker-multiplier": {"type": "float", "description": "Workers per CPU core."},
+    "region": {"type": "string", "default": "RegionOne", "description": "Keystone region."},
+    "vip": {"type": "string", "description": "Virtual IP(s) fronted by hacluster."},
+    "use-internal-endpoints": {"type": "boolean", "default": False,
+                               "description": "Use internal endpoints between services."},
+    "ssl_cert": {"type": "string", "description": "SSL certificate (base64)."},
+    "ssl_key": {"type": "string", "description": "SSL key (base64)."},
+    "ssl_ca": {"type": "string", "description": "SSL CA certificate (base64)."},
+}
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -260,7 +276,7 @@ class OpenStackCharm(Charm):
 
     def config_options(self) -> Mapping[str, Mapping[str, Any]]:
         """Adds ``action-managed-upgrade`` (default false)."""
-        return {**super().config_options(), ACTION_MANAGED: {
+        return {**OPENSTACK_OPTIONS, **super().config_options(), ACTION_MANAGED: {
             "type": "boolean", "default": False,
             "description": "If true, an origin change upgrades only through the "
                            "openstack-upgrade action."}}

@@ -113,10 +113,13 @@ class SimulatedDatabases:
         return path
 
     async def archive_deleted_rows(self, max_rows: int) -> str:
-        """Move up to ``max_rows`` rows per table into the shadow tables."""
+        """Move up to ``max_rows`` deleted instances, with their share of every other
+        table's rows, into the shadow tables (nova archives an instance with its rows)."""
+        left = self.deleted.get("instances", 0)
+        fraction = 1.0 if left <= max_rows else max_rows / left
         moved = {}
         for table, count in self.deleted.items():
-            take = min(count, max_rows)
+            take = count if fraction == 1.0 else min(count, round(count * fraction))
             if take:
                 moved[table] = take
                 self.deleted[table] = count - take

@@ -110,6 +110,9 @@ def _finish_head(model: ModelState, unit: Unit, op: Operation) -> None:
         changes = behaviour.hook_changes(op.name, model.unit_context(unit))
         if changes:
             apply_charm_state(unit, dict(changes))
+        if _runnable(unit) is not None and not unit.failed_hook:
+            # an action queued behind the hook sees what the hook installed
+            unit.workload_version = behaviour.workload_version(model.unit_context(unit))
     else:
         _complete_action(model, unit, op.action_id, at)
     if not _runnable(unit):
