@@ -16,14 +16,13 @@ What clients see follows the relations, as with the charms: the cluster's client
 seed's through an offer) that some application relates to — recomputed whenever a
 relation, a consumed offer or a monitor changes.
 
-Schema (docs/ceph.md): ``cluster`` (default ``ceph``), ``application`` (default
-``ceph-mon``), ``monitors`` (``bootstrap``/``join``), ``real`` (``auto``/true/false),
-``fast`` (MON_FAST timings, default true), ``osd: {pool: NAME}`` (bootstrap model only).
+The section's schema is in :mod:`octane.twin.services.ceph_section` (and docs/ceph.md).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import tempfile
 import threading
@@ -44,6 +43,7 @@ from octane.twin.services.ceph import (
     real_ceph_available,
 )
 from octane.twin.services.ceph_host import ADMIN_KEYRING, CephHost
+from octane.twin.services.ceph_section import CephSection, parse_section
 from octane.twin.services.ceph_simulated import SIMULATED_ADMIN_KEYRING
 from octane.twin.state.entities import Address
 from octane.twin.state.model import ModelState
@@ -51,50 +51,7 @@ from octane.twin.state.model import ModelState
 if TYPE_CHECKING:
     from octane.twin.server import ExtensionContext, TwinServer
 
-KEYS = frozenset({"cluster", "application", "monitors", "real", "fast", "osd"})
 _RUNNING: weakref.WeakKeyDictionary[TwinServer, CephExtension] = weakref.WeakKeyDictionary()
-
-
-@dataclass(frozen=True)
-class CephSection:
-    """One model's ``ceph:`` section, validated."""
-
-    model: str
-    cluster: str = "ceph"
-    application: str = "ceph-mon"
-    bootstrap: bool = True
-    real: bool | None = None
-    fast: bool = True
-    pool: str | None = None
-
-
-def parse_section(source: str, model: str, raw: Any) -> CephSection:
-    """Validate ``models.<model>.ceph``; the first problem is one line naming its path."""
-    where = f"{source}: models.{model}.ceph"
-    raw = {} if raw is None else raw
-    if not isinstance(raw, dict):
-        raise ScenarioError(f"{where}: expected a mapping")
-    unknown = sorted(set(raw) - KEYS)
-    if unknown:
-        raise ScenarioError(f"{where}.{unknown[0]}: unknown key (expected one of "
-                            f"{', '.join(sorted(KEYS))})")
-    monitors = raw.get("monitors", "bootstrap")
-    if monitors not in ("bootstrap", "join"):
-        raise ScenarioError(f"{where}.monitors: expected bootstrap or join, not {monitors!r}")
-    real = raw.get("real", "auto")
-    if real not in ("auto", True, False):
-        raise ScenarioError(f"{where}.real: expected auto, true or false")
-    osd = raw.get("osd")
-    if osd is not None and not (isinstance(osd, dict) and isinstance(osd.get("pool"), str)):
-        raise ScenarioError(f"{where}.osd: expected {{pool: NAME}}")
-    if monitors == "join" and ({"real", "fast", "osd"} & set(raw)):
-        raise ScenarioError(f"{where}: real, fast and osd belong to the cluster's bootstrap "
-                            "model, not to a model that joins it")
-    return CephSection(model=model, cluster=str(raw.get("cluster", "ceph")),
-                       application=str(raw.get("application", "ceph-mon")),
-                       bootstrap=monitors == "bootstrap",
-                       real=None if real == "auto" else bool(real),
-                       fast=bool(raw.get("fast", True)), pool=osd["pool"] if osd else None)
 
 
 @dataclass
@@ -212,6 +169,7 @@ class CephExtension:
 
     async def stop(self) -> None:
         """Stop every daemon started for the twin and delete the clusters' files."""
+        _RUNNING.pop(self.server, None)
         for stop in self._unlisten:
             stop()
         self._unlisten.clear()
@@ -223,7 +181,8 @@ class CephExtension:
     # -- what clients see ---------------------------------------------------------------
     def changed(self) -> None:
         """Something clients may see changed; recompute once on the loop (thread-safe)."""
-        self._loop.call_soon_threadsafe(self._schedule)
+        with contextlib.suppress(RuntimeError):   # the loop closed as a command finished
+            self._loop.call_soon_threadsafe(self._schedule)
 
     def _schedule(self) -> None:
         if not self._pending:

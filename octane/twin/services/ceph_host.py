@@ -103,7 +103,10 @@ class CephHost:
             errors += result.stderr
             data = result.stdout
             if redirect is not None and result.code == 0:
-                self._write(redirect, data)
+                try:
+                    self._write(redirect, data)
+                except OSError as exc:
+                    return _Out(1, b"", errors + f"bash: line 1: {redirect}: {exc.strerror}\n")
                 data = b""
         return _Out(result.code, data, errors)
 
@@ -114,8 +117,7 @@ class CephHost:
 
     def _write(self, path: str, data: bytes) -> None:
         target = self._path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.touch(mode=0o666 & ~self._umask)
+        target.touch(mode=0o666 & ~self._umask)       # no parent: fails, as bash does
         target.write_bytes(data)
 
     def _command(self, argv: list[str], stdin: bytes) -> _Out:
