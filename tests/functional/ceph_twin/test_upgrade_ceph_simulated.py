@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,14 @@ def test_a_seed_of_one_monitor_is_refused_before_anything_changes(
         assert "would leave one monitor" in line, line
         assert t.monmap() == before
         assert "noout" not in t.cluster.ceph(["osd", "dump", "-f", "json"]).json()["flags"]
+
+
+def test_ceph_mon_actions_reach_the_twin_cluster(sim_twin: CephTwin) -> None:
+    """The charms' seam: ceph-mon's set-noout changes the cluster the units are backed by."""
+    if not hasattr(sim_twin.twin.server, "attach_service"):
+        pytest.skip("the twin has no per-model service seam yet (docs/twin-charms.md)")
+    done = subprocess.run(["juju", "run", "-m", "openstack", "ceph-mon/0", "set-noout"],
+                          env=sim_twin.twin.env(), capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "noout" in sim_twin.cluster.ceph(["osd", "dump", "-f", "json"]).json()["flags"]
