@@ -250,7 +250,10 @@ class Runner(Generic[D]):
             await self._unfinished(sid, "cancelled", "cancelled by a second interrupt")
         except Exception as exc:
             message = describe_error(exc)
-            LOG.error("step %s failed: %s", sid, message, exc_info=exc)
+            # The operator reads the one-line failure (console and final error); the
+            # traceback is for the log file only, never the terminal.
+            LOG.info("step %s failed: %s", sid, message)
+            LOG.debug("step %s traceback", sid, exc_info=exc)
             await self._unfinished(sid, "failed", message)
             self.console.show(f"{step.description} ✗", important=True)
             self.failure = self.failure or (sid, message)
