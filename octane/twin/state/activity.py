@@ -135,11 +135,19 @@ def _due(unit: Unit) -> tuple[float, Operation] | None:
 
 
 def advance(model: ModelState) -> None:
-    """Apply every boundary the clock has passed, oldest first."""
+    """Apply every boundary the clock has passed, oldest first.
+
+    A unit whose running action still waits for its executor (a real command that has not
+    answered) holds only its own queue: Juju runs each unit agent's operations serially and
+    independently of the others, so every other unit keeps moving.
+    """
     now = model.now()
+    waiting: set[str] = set()
     while True:
         best: tuple[float, Unit, Operation] | None = None
         for unit in model.units.values():
+            if unit.name in waiting:
+                continue
             due = _due(unit)
             if due is not None and due[0] <= now and (best is None or due[0] < best[0]):
                 best = (due[0], unit, due[1])
@@ -147,8 +155,9 @@ def advance(model: ModelState) -> None:
             return
         _, unit, op = best
         if op.kind == "action" and not _action_ready(model, op.action_id):
-            # the executor has not answered yet: the task stays running.
-            return
+            # the executor has not answered yet: this unit's task stays running.
+            waiting.add(unit.name)
+            continue
         _finish_head(model, unit, op)
 
 

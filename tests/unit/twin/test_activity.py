@@ -134,3 +134,22 @@ def test_exec_uses_the_safe_default_executor() -> None:
     assert ok.output == {"return-code": 0, "stdout": "node-1\n", "stderr": ""}
     assert missing.status == "failed" and missing.message == "exit status 127"
     assert "rm: command not found" in missing.output["stderr"]
+
+
+def test_a_unit_waiting_for_its_executor_holds_only_its_own_queue() -> None:
+    # Juju runs each unit agent's operations independently: one unit's command that has not
+    # answered yet must not stall the hooks of the other units (found by the ceph hand-over
+    # tests, where one seed unit was unreachable).
+    ctl, clock = controller()
+    model = ctl.model_by_name("openstack")
+    stuck = model.unit("keystone/0")
+    op = actions.new_operation(model, "exec")
+    action = actions._new_action(model, op, "unit-keystone-0", "juju-exec", {"command": "x"})
+    activity.enqueue_action(model, stuck, action.id, 1)
+    action.waiting = True  # its executor has not answered
+    applications.set_config(model, model.application("keystone"), {"debug": "true"})
+    clock.advance(61)
+    ctl.advance()
+    assert stuck.agent.current == "executing"
+    for name in ("keystone/1", "keystone/2"):
+        assert model.unit(name).agent.current == "idle", name
