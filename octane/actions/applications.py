@@ -16,6 +16,9 @@ COU's semantics, each made idempotent with a read-back:
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from octane.actions.common import (
     Ctx,
     application,
@@ -31,6 +34,10 @@ from octane.cloud.model import Application
 from octane.errors import OctaneError
 from octane.plan.step import JSON, Step
 from octane.releases import OpenStackRelease, catalogue
+
+#: Seconds one refresh call may take before it is asked again (see _refresh_until_seen).
+REFRESH_CALL_BUDGET = 60.0
+REFRESH_ATTEMPTS = 3
 
 # -- the model ------------------------------------------------------------------------------
 
@@ -88,10 +95,46 @@ async def refresh(ctx: Ctx, step: Step) -> JSON:
     if not reached:
         ctx.log.info("refreshing %s from %s rev %s to %s rev %s", name, app.channel,
                      app.revision, channel, latest)
-        await ctx.deps.juju.refresh(name, channel=channel, switch=step.params.get("switch"))
+        await _refresh_until_seen(ctx, step)
     cloud = await settle(ctx, [name], ctx.deps.timeout(param(step, "timeout")))
     now = application(cloud, name)
     return {"channel": now.channel, "revision": now.revision, "changed": not reached}
+
+
+async def _refresh_until_seen(ctx: Ctx, step: Step) -> None:
+    """Ask for the refresh, and consider it done once FullStatus shows the new charm.
+
+    libjuju's refresh ends by waiting for its AllWatcher to see the new charm URL; after a
+    dropped connection that watcher may have stopped for good (docs/twin.md, known gaps),
+    so the call would never return although the controller did the refresh. The status
+    read through FullStatus decides instead; a call that neither returns nor shows an
+    effect within :data:`REFRESH_CALL_BUDGET` seconds is cancelled and asked again (the
+    refresh is idempotent), at most :data:`REFRESH_ATTEMPTS` times.
+    """
+    name, channel = param(step, "application"), param(step, "channel")
+    for attempt in range(1, REFRESH_ATTEMPTS + 1):
+        call = asyncio.create_task(ctx.deps.juju.refresh(
+            name, channel=channel, switch=step.params.get("switch")))
+        started = time.monotonic()
+        try:
+            while True:
+                done, _ = await asyncio.wait({call}, timeout=max(ctx.deps.settings.poll, 0.05))
+                if call in done:
+                    call.result()  # the controller's refusal, as a one-line error
+                    return
+                if (await _refresh_state(ctx, step))[2]:
+                    ctx.log.info("refresh of %s seen in the status", name)
+                    return
+                if time.monotonic() - started > REFRESH_CALL_BUDGET:
+                    ctx.log.warning("refresh of %s: no answer in %ss (attempt %d)", name,
+                                    REFRESH_CALL_BUDGET, attempt)
+                    break
+        finally:
+            if not call.done():
+                call.cancel()
+                await asyncio.gather(call, return_exceptions=True)
+    raise OctaneError(f"refreshing '{name}' to '{channel}' did not complete after "
+                      f"{REFRESH_ATTEMPTS} attempts of {REFRESH_CALL_BUDGET:g}s")
 
 
 async def refreshed(ctx: Ctx, step: Step) -> bool:

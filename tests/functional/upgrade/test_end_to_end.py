@@ -8,6 +8,7 @@ away first (the operator's part, COU's advice), so every hypervisor is upgraded.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -18,8 +19,7 @@ import pytest
 
 from octane.engine.journal import Journal
 from octane.releases import CharmKind, catalogue
-from tests.functional.upgrade.cloud import MODEL, Octane, octane_on, origin, releases_of, \
-    scenario
+from tests.functional.upgrade.cloud import MODEL, Octane, octane_on, origin, releases_of, scenario
 
 #: Left alone unless --upgrade-vault (DESIGN.md).
 VAULT = {"vault", "vault-hacluster", "vault-mysql-router"}
@@ -73,7 +73,7 @@ def hypervisors_went_az_by_az(octane: Octane) -> None:
     for group in groups:
         inside = [r for sid, r in steps.items() if sid.startswith(group + "/") and r.started]
         spans.append((min(r.started for r in inside), max(r.finished or 0 for r in inside)))
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), spans
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
 
 
 def test_focal_ussuri_to_victoria(tmp_path: Path) -> None:

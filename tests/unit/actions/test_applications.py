@@ -167,3 +167,20 @@ def test_verify_release_passes_when_every_unit_moved(juju: FakeJuju, notes: RunN
     unknown = replace(step, params={**step.params, "application": "nope"})
     with pytest.raises(OctaneError, match="application 'nope' not found"):
         asyncio.run(apps.verify_release(context(juju, unknown, notes=notes), unknown))
+
+
+def test_a_refresh_whose_call_never_returns_is_done_once_the_status_shows_it(
+        juju: FakeJuju, notes: RunNotes) -> None:
+    """libjuju waits for its watcher, which a dropped connection may have stopped."""
+    real = juju.refresh
+
+    async def applied_then_hangs(application: str, **kw: object) -> None:
+        await real(application, **kw)  # type: ignore[arg-type]
+        await asyncio.Event().wait()
+
+    juju.refresh = applied_then_hangs  # type: ignore[method-assign]
+    step = _step("app.refresh", application="keystone", channel="victoria/stable",
+                 switch=None, timeout=300)
+    result = asyncio.run(asyncio.wait_for(apps.refresh(context(juju, step, notes=notes),
+                                                       step), 10))
+    assert result == {"channel": "victoria/stable", "revision": 700, "changed": True}
