@@ -124,11 +124,17 @@ def check_same_request(plan: Plan, asked: PlanOptions, run_id: str) -> None:
 def load_saved(path: Path) -> Plan:
     """Read a plan saved with ``octane plan -f json``; one-line usage errors."""
     try:
-        plan = Plan.from_dict(json.loads(path.read_text()))
+        doc = json.loads(path.read_text())
     except OSError as exc:
         raise UsageError(f"--plan {path}: {exc.strerror or exc}") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"--plan {path}: not an octane plan ({exc})") from None
+    except ValueError as exc:
+        raise UsageError(f"--plan {path}: not JSON ({exc})") from None
+    try:
+        plan = Plan.from_dict(doc)
+    except ValueError as exc:
+        raise UsageError(f"--plan {path}: {exc}") from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise UsageError(f"--plan {path}: not an octane plan (bad or missing {exc})") from None
     for step in plan.root.walk():
         if step.action is not None:
             problems = actions.validate(step.action, step.params)
