@@ -1,0 +1,100 @@
+"""SIGKILL ``octane upgrade`` at random points of a full focal-ussuri upgrade on the twin;
+every resumed run must complete, end in the same cloud state as an uninterrupted run, and
+never redo a step the journal had recorded done before the resuming process started.
+
+``OCTANE_CRASH_POINTS`` sets how many kills land (50 is the documented full run, about
+nine minutes here; the default of 10 keeps the suite's wall time reasonable on CI's two
+cores); ``OCTANE_CRASH_SEED`` replays a failing sequence (the seed is in every failure
+message). Uses the engine's harness (tests/functional/engine/crash.py).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from octane.engine.journal import Journal
+from tests.functional.engine.crash import CrashHarness, Target
+from tests.functional.upgrade.cloud import Octane, end_state, octane_on, scenario
+
+SCOPE = "upgrade:twin:openstack"
+RUN = ("upgrade", "--auto-approve", "--quiet", "--no-backup")
+_START = re.compile(r"\[octane\.engine\.runner\] start (\S+): ")
+
+
+def _journal(octane: Octane) -> Journal | None:
+    path = octane.data / "journal" / "octane.sqlite"
+    return Journal(path) if path.exists() else None
+
+
+def upgrade_target(octane: Octane) -> Target:
+    """The harness's view of ``octane upgrade`` on this twin."""
+    def reset() -> None:
+        octane.twin.admin.reset()
+        octane.openstack(lambda nova: nova.reset())
+        for name in ("journal", "runs", "log"):
+            shutil.rmtree(octane.data / name, ignore_errors=True)
+
+    def launch(resume: bool) -> subprocess.Popen[bytes]:
+        # resuming needs no flag: the journal's unfinished run is continued
+        return octane.start(*RUN).popen
+
+    def journal_done() -> set[str]:
+        journal = _journal(octane)
+        if journal is None:
+            return set()
+        try:
+            run = journal.latest_unfinished(SCOPE)
+            if run is None:
+                return set()
+            return {s for s, r in journal.steps(run.id).items() if r.state == "done"}
+        finally:
+            journal.close()
+
+    def started_by() -> dict[int, list[str]]:
+        """Per process (from the journal's attempts), the steps its log says it started."""
+        out: dict[int, list[str]] = defaultdict(list)
+        journal = _journal(octane)
+        if journal is None:
+            return out
+        try:
+            attempts = [a for run in journal.runs(SCOPE) for a in journal.attempts(run.id)]
+        finally:
+            journal.close()
+        for attempt in attempts:
+            if attempt.log_path and Path(attempt.log_path).exists():
+                text = Path(attempt.log_path).read_text(errors="replace")
+                out[attempt.pid] += _START.findall(text)
+        return out
+
+    return Target(reset=reset, launch=launch, end_state=lambda: end_state(octane.state()),
+                  journal_done=journal_done, started_by=started_by)
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points_then_resume_ends_like_an_uninterrupted_run(
+        tmp_path: Path) -> None:
+    points = int(os.environ.get("OCTANE_CRASH_POINTS", "10"))
+    seed = int(os.environ.get("OCTANE_CRASH_SEED", random.randrange(2**32)))
+    with octane_on(scenario("focal-ussuri", vms=False), tmp_path) as octane:
+        harness = CrashHarness(upgrade_target(octane), seed)
+        reference = harness.calibrate()
+        assert isinstance(reference, dict)
+        assert reference["applications"]["keystone"]["channel"] == "victoria/stable"
+        kills = trials = 0
+        while kills < points and trials < 2 * points:
+            trial = harness.trial(kills=harness.rng.randint(1, 3))
+            trials += 1
+            kills += trial.kills
+            where = f"seed {seed}, trial {trials}, kill delays {trial.kill_delays}"
+            assert trial.exit_code == 0, f"resumed run failed ({where})"
+            assert trial.end_state == reference, f"end state differs ({where})"
+            assert trial.redone == [], f"finished steps redone: {trial.redone} ({where})"
+        assert kills >= points, f"only {kills} kills landed in {trials} trials (seed {seed})"
