@@ -67,6 +67,7 @@ class Session:
         self.endpoint = endpoint
         self._conn = conn
         self.last_warnings = 0
+        self.last_rowcount = 0
 
     def execute(self, statement: str, args: Sequence[Any] | None = None) -> list[Row]:
         """Run one statement; its rows (empty for statements without a result)."""
@@ -74,6 +75,7 @@ class Session:
             with self._conn.cursor() as cursor:
                 cursor.execute(statement, args)
                 self.last_warnings = int(cursor.warning_count or 0)
+                self.last_rowcount = int(cursor.rowcount or 0)
                 return list(cursor.fetchall())
         except pymysql.MySQLError as exc:
             raise _database_error(exc, self.endpoint) from exc

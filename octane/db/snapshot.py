@@ -57,7 +57,7 @@ def open_snapshot(endpoint: Endpoint, databases: Sequence[str], readers: int, *,
         locked = _lock(coordinator, lock_timeout)
         count = readers if locked else 1
         for _ in range(count):
-            session = connect(endpoint)
+            session = connect(endpoint, read_timeout=3600.0)
             sessions.append(session)
             _begin(session, group_concat_max)
         schemas = [read_schema(coordinator, name) for name in databases]

@@ -34,6 +34,8 @@ from octane.db.session import DatabaseError, Session, connect
 LOG = logging.getLogger(__name__)
 
 POLL = 0.2
+#: No statement of a copy may hang forever: a stuck server fails the copy after this long.
+SESSION_TIMEOUT = 3600.0
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class Transfer:
             raise
         finally:
             for _ in loader_threads:
-                self._put(None, force=True)
+                self._put_sentinel(loader_threads)
             _join(loader_threads)
         if self._error is not None:
             raise self._error
@@ -131,15 +133,25 @@ class Transfer:
                     self._error = exc
             self._stop.set()
 
-    def _put(self, item: Piece | Table | None, force: bool = False) -> None:
-        while True:
-            if self._stop.is_set() and not force:
-                return
+    def _put(self, item: Piece | Table) -> None:
+        """Queue work for the loaders unless the copy is stopping (bounded waits)."""
+        while not self._stop.is_set():
             try:
                 self._loads.put(item, timeout=POLL)
                 return
             except queue.Full:
                 continue
+
+    def _put_sentinel(self, loaders: list[threading.Thread]) -> None:
+        """Tell one loader to end; after an error, drop queued work to make room."""
+        while any(thread.is_alive() for thread in loaders):
+            try:
+                self._loads.put(None, timeout=POLL)
+                return
+            except queue.Full:
+                if self._stop.is_set():
+                    with contextlib.suppress(queue.Empty):
+                        self._loads.get_nowait()
 
     # -- readers -------------------------------------------------------------------------
     def _read_loop(self, session: Session | None) -> None:
@@ -172,7 +184,8 @@ class Transfer:
             return
         if isinstance(data, str):
             data = data.encode()
-        if data is None or session.last_warnings or data.count(b"\n") != count - 1:
+        # A cut GROUP_CONCAT warns ("Row N was cut"); one over max_allowed_packet is NULL.
+        if data is None or session.last_warnings:
             halves = chunk.halves()
             if halves is not None:
                 for half in halves:
@@ -208,7 +221,7 @@ class Transfer:
 
     # -- loaders -------------------------------------------------------------------------
     def _load_loop(self, _: Session | None) -> None:
-        session = connect(self._target, local_infile=True)
+        session = connect(self._target, local_infile=True, read_timeout=SESSION_TIMEOUT)
         try:
             _prepare_loader(session)
             while True:
@@ -230,13 +243,16 @@ class Transfer:
         feeder.start()
         try:
             session.execute(load_statement(piece.table, f"/dev/fd/{read_fd}"))
-            warnings = session.last_warnings
+            warnings, loaded = session.last_warnings, session.last_rowcount
         finally:
             os.close(read_fd)
             feeder.join(30)
         if warnings:
             detail = "; ".join(session.warnings())
             raise DatabaseError(f"loading {piece.table.label} was not exact: {detail}")
+        if loaded != piece.rows:
+            raise DatabaseError(f"loading {piece.table.label} stored {loaded} rows of "
+                                f"{piece.rows} sent")
         state = self.tables[piece.table.label]
         with self._lock:
             state.outstanding -= 1
