@@ -115,12 +115,19 @@ class NovaCompute(AppRules):
         snapshot lacks the ``action-managed-upgrade`` option (it is then set to True)."""
         return True
 
+    def _scheduler(self, base: str, units: Sequence[Unit], verb: str) -> Step:
+        """Disable/enable the scheduler on every unit of the AZ, concurrently: the units
+        are independent, and a hundred one after another would cost minutes per AZ."""
+        steps = [s.action(s.sid(base, verb, s.slug(u.name)),
+                          f"{verb.capitalize()} nova-compute scheduler from unit: '{u.name}'",
+                          f"nova.{verb}_scheduler", unit=u.name) for u in units]
+        return s.group(s.sid(base, verb), f"{verb.capitalize()} nova-compute scheduler on "
+                       f"units: {', '.join(u.name for u in units)}", steps, parallel=True)
+
     def hypervisor_pre_steps(self, base: str, units: Sequence[Unit]) -> list[Step]:
         """Disable the scheduler on each unit before touching anything."""
-        disable = [s.action(s.sid(base, "disable", s.slug(u.name)),
-                            f"Disable nova-compute scheduler from unit: '{u.name}'",
-                            "nova.disable_scheduler", unit=u.name) for u in units]
-        return [*disable, *super().hypervisor_pre_steps(base, units)]
+        return [self._scheduler(base, units, "disable"),
+                *super().hypervisor_pre_steps(base, units)]
 
     def hypervisor_unit_steps(self, base: str, unit: Unit) -> list[Step]:
         """Refuse to pause a unit that hosts instances, unless --force."""
@@ -146,7 +153,5 @@ class NovaCompute(AppRules):
 
     def hypervisor_post_steps(self, base: str, units: Sequence[Unit]) -> list[Step]:
         """Enable the scheduler again, then wait and verify."""
-        enable = [s.action(s.sid(base, "enable", s.slug(u.name)),
-                           f"Enable nova-compute scheduler from unit: '{u.name}'",
-                           "nova.enable_scheduler", unit=u.name) for u in units]
-        return [*enable, *super().hypervisor_post_steps(base, units)]
+        return [self._scheduler(base, units, "enable"),
+                *super().hypervisor_post_steps(base, units)]

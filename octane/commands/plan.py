@@ -106,6 +106,9 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="AVAILABILITY_ZONES",
                         help="availability zone(s), comma-separated, repeatable "
                              "(hypervisors group; not with --machine)")
+    parser.add_argument("--az-batch", default="1", metavar="N",
+                        help="hypervisors: after a canary availability zone, upgrade N zones "
+                             "at a time (default 1: one zone at a time)")
     parser.add_argument("--upgrade-vault", action="store_true",
                         help="upgrade vault too (left out by default: its refresh restarts it "
                              "sealed and you will be asked for the unseal keys)")
@@ -129,7 +132,8 @@ def options_from_args(args: argparse.Namespace,
         purge_before=args.purge_before_date,
         skip_apps=frozenset(split_list(args.skip_apps)), force=args.force,
         machines=split_list(args.machines), azs=split_list(args.azs),
-        upgrade_vault=args.upgrade_vault, **PlanOptions.timeouts_from_env(env))
+        upgrade_vault=args.upgrade_vault, az_batch=_integer(args.az_batch, "--az-batch"),
+        **PlanOptions.timeouts_from_env(env))
 
 
 class NovaEmptiness:

@@ -38,8 +38,10 @@ from octane.engine.journal import Journal
 from octane.errors import UsageError
 from octane.plan.options import PlanOptions
 
-#: Actions at once by default: every unit of a small AZ, a wave of applications.
-DEFAULT_MAX_PARALLEL = 8
+#: Actions at once by default. COU upgrades every unit of an AZ at once; 128 keeps that for
+#: AZs of up to ~120 hypervisors (benchmarks/RESULTS.md: at 8, the large cloud's simulated
+#: upgrade takes 7x longer), while bounding the load on the controller.
+DEFAULT_MAX_PARALLEL = 128
 
 
 async def _connect(model: str | None) -> Session:
@@ -174,9 +176,11 @@ class Upgrade(ErrorContract, Command):
         parser.add_argument("--plan", dest="plan_file", type=Path, metavar="FILE",
                             help="run exactly this saved plan (`octane plan -f json`), if the "
                                  "cloud still matches it")
-        parser.add_argument("--resume", metavar="RUN", default=None,
-                            help="continue this run (id or prefix; default: the unfinished "
-                                 "run of the model, if any)")
+        parser.add_argument("--resume", metavar="RUN", nargs="?", const="latest",
+                            default=None,
+                            help="continue this run (id or prefix), or without RUN the newest "
+                                 "run of the model: nothing to do if it completed (by "
+                                 "default an unfinished run is continued anyway)")
         parser.add_argument("--replan", action="store_true",
                             help="plan again from the cloud as it is now instead of "
                                  "continuing an unfinished run")

@@ -30,7 +30,7 @@ from octane.actions.deps import ActionOutcome, JujuPort
 from octane.cloud.model import Cloud
 from octane.commands.plan import ModelSession, make_plan
 from octane.engine.journal import Journal, RunRecord
-from octane.errors import OctaneError, UsageError
+from octane.errors import NotFound, OctaneError, UsageError
 from octane.plan import actions
 from octane.plan.options import PlanOptions
 from octane.plan.step import Plan, Step
@@ -38,6 +38,8 @@ from octane.plan.step import Plan, Step
 if TYPE_CHECKING:
     from octane.commands.upgrade import Printer, Request
 
+#: ``--resume`` without a run id: the newest run of this model, whatever its status.
+LATEST = "latest"
 #: Options that only say how long to wait: they never make another plan.
 _RUNTIME_ONLY = ("standard_timeout", "long_timeout")
 
@@ -186,7 +188,15 @@ async def choose_plan(session: Session, journal: Journal, scope: str, request: R
                       out: Printer) -> Chosen:
     """Resume, saved or fresh plan (see the module docstring)."""
     record: RunRecord | None = None
-    if request.resume is not None:
+    if request.resume == LATEST:
+        runs = journal.runs(scope)
+        if not runs:
+            raise NotFound(f"no run of model '{session.name}' to resume in the journal",
+                           hint="start one with `octane upgrade`")
+        record = runs[0]
+        if record.status == "completed":  # the engine says "already completed"
+            return Chosen(record.plan(), record.id)
+    elif request.resume is not None:
         record = journal.resolve(request.resume)
         if record.scope != scope:
             raise PlanRefusedHere(f"run {record.id} is about {record.scope}, not {scope}")

@@ -272,7 +272,7 @@ def build(analysis: Analysis, asked: PlanOptions, *, probes: Probes | None = Non
                             _sorted_plans(plans, by_section["cp-sub"]), parallel=True))
     if hv_steps:
         body.append(s.group("hv", "Upgrading all applications deployed on machines with "
-                            "hypervisor.", hv_steps))
+                            "hypervisor.", hv.batched(hv_steps, options.az_batch)))
     if by_section.get("dp-sub"):
         body.append(s.group("dp-sub", "Data Plane subordinate(s) upgrade plan",
                             _sorted_plans(plans, by_section["dp-sub"]), parallel=True))

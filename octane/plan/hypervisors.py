@@ -13,7 +13,7 @@ upgrades two zones at once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from octane.apps import steps as s
 from octane.apps.base import AppRules
@@ -24,6 +24,8 @@ from octane.plan.step import Step
 from octane.releases import catalogue
 
 NO_AZ = "no-az"
+#: Held by each AZ group (or batch of AZ groups): one at a time, whatever the scheduler.
+HV_LOCK = "hypervisors"
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,35 @@ def az_groups(ctx: PlanContext, rules: Sequence[AppRules], scope: HypervisorScop
         for r, app_base, units in work:
             children += r.hypervisor_post_steps(app_base, units)
         groups.append(s.group(base, f"Upgrade plan for '{az}' to '{ctx.target}'", children,
-                              prompt=True, locks=("hypervisors",)))
+                              prompt=True, locks=(HV_LOCK,)))
     return groups
+
+
+def batched(groups: Sequence[Step], size: int) -> list[Step]:
+    """Canary then batches: the first AZ group alone, then ``size`` groups at a time.
+
+    ``size`` 1 keeps COU's one AZ at a time. Otherwise the groups after the canary are
+    gathered ``size`` by ``size`` under a parallel step that takes the ``hypervisors`` lock
+    for the whole batch (its members give theirs up: siblings cannot hold one lock
+    together), so batches still run one after another and never overlap the canary, while
+    the AZs of one batch go together. Each AZ group keeps its prompt and its id, so the
+    ``requires`` of ceph-osd, ovn-central and neutron-api still name every AZ group.
+    """
+    if size <= 1 or len(groups) <= 2:
+        return list(groups)
+    out = [groups[0]]
+    rest = list(groups[1:])
+    for start in range(0, len(rest), size):
+        members = [replace(g, locks=tuple(lk for lk in g.locks if lk != HV_LOCK))
+                   for g in rest[start:start + size]]
+        if len(members) == 1:
+            out.append(replace(members[0], locks=(*members[0].locks, HV_LOCK)))
+            continue
+        names = ", ".join(f"'{m.id.split('/', 1)[1]}'" for m in members)
+        out.append(s.group(s.sid("hv", f"batch-{start // size + 1}"),
+                           f"Upgrade availability zones concurrently: {names}", members,
+                           parallel=True, locks=(HV_LOCK,)))
+    return out
 
 
 def _short(items: Sequence[str], limit: int = 5) -> str:

@@ -64,6 +64,8 @@ class PlanOptions:
     azs: tuple[str, ...] = ()
     #: Vault is left out unless asked (``--upgrade-vault``): its refresh needs unseal keys.
     upgrade_vault: bool = False
+    #: Hypervisors: after a canary AZ, this many AZs at a time (1: one AZ at a time, COU).
+    az_batch: int = 1
     standard_timeout: int = STANDARD_IDLE_TIMEOUT
     long_timeout: int = LONG_IDLE_TIMEOUT
 
@@ -74,6 +76,8 @@ class PlanOptions:
         if self.archive_batch_size <= 0:
             raise UsageError(f"--archive-batch-size must be a positive integer, not "
                              f"{self.archive_batch_size}")
+        if self.az_batch < 1:
+            raise UsageError(f"--az-batch must be a positive integer, not {self.az_batch}")
         if self.machines and self.azs:
             raise UsageError("--machine and --availability-zone cannot be used together")
         if (self.machines or self.azs) and self.group != "hypervisors":
@@ -98,5 +102,5 @@ class PlanOptions:
                 "archive_batch_size": self.archive_batch_size, "purge": self.purge,
                 "purge_before": self.purge_before, "skip_apps": sorted(self.skip_apps),
                 "force": self.force, "machines": list(self.machines), "azs": list(self.azs),
-                "upgrade_vault": self.upgrade_vault,
+                "upgrade_vault": self.upgrade_vault, "az_batch": self.az_batch,
                 "standard_timeout": self.standard_timeout, "long_timeout": self.long_timeout}

@@ -43,8 +43,16 @@ def upgrade_target(octane: Octane) -> Target:
             shutil.rmtree(octane.data / name, ignore_errors=True)
 
     def launch(resume: bool) -> subprocess.Popen[bytes]:
-        # resuming needs no flag: the journal's unfinished run is continued
-        return octane.start(*RUN).popen
+        # an unfinished run is continued without any flag; --resume also covers a kill
+        # after the run completed (nothing left to do, rather than planning the next
+        # release) -- and without a recorded run (killed while planning) it starts one
+        recorded = _journal(octane)
+        if recorded is not None:
+            try:
+                resume = resume and bool(recorded.runs(SCOPE))
+            finally:
+                recorded.close()
+        return octane.start(*RUN, *(("--resume",) if resume and recorded else ())).popen
 
     def journal_done() -> set[str]:
         journal = _journal(octane)
@@ -78,6 +86,16 @@ def upgrade_target(octane: Octane) -> Target:
                   journal_done=journal_done, started_by=started_by)
 
 
+def _differences(want: object, got: object, path: str = "") -> list[str]:
+    """Where two end states differ, as ``path: want -> got`` (the first ten)."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        out: list[str] = []
+        for key in sorted(set(want) | set(got)):
+            out += _differences(want.get(key), got.get(key), f"{path}/{key}")
+        return out[:10]
+    return [] if want == got else [f"{path}: {want!r} -> {got!r}"]
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_points_then_resume_ends_like_an_uninterrupted_run(
         tmp_path: Path) -> None:
@@ -95,6 +113,7 @@ def test_sigkill_at_random_points_then_resume_ends_like_an_uninterrupted_run(
             kills += trial.kills
             where = f"seed {seed}, trial {trials}, kill delays {trial.kill_delays}"
             assert trial.exit_code == 0, f"resumed run failed ({where})"
-            assert trial.end_state == reference, f"end state differs ({where})"
+            assert trial.end_state == reference, \
+                f"end state differs ({where}): {_differences(reference, trial.end_state)}"
             assert trial.redone == [], f"finished steps redone: {trial.redone} ({where})"
         assert kills >= points, f"only {kills} kills landed in {trials} trials (seed {seed})"
