@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from octane.db.copy import CopyOptions, copy_databases  # noqa: E402
-from octane.db.endpoint import Endpoint  # noqa: E402
-from octane.db.schema import read_schema  # noqa: E402
-from octane.db.session import connect, quote_name  # noqa: E402
-from octane.twin.db import catalog, seed  # noqa: E402
-from octane.twin.services.mariadb import MariaDBServer, Tuning  # noqa: E402
+from octane.db.copy import CopyOptions, copy_databases
+from octane.db.endpoint import Endpoint
+from octane.db.schema import read_schema
+from octane.db.session import connect, quote_name
+from octane.twin.db import catalog, seed
+from octane.twin.services.mariadb import MariaDBServer, Tuning
 
 TUNING = Tuning(buffer_pool="2G", log_file_size="1G", max_allowed_packet="256M")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 target.start()
                 if method == "octane":
-                    seconds = timed(lambda: copy_databases(  # noqa: B023
+                    seconds = timed(lambda: copy_databases(
                         endpoint(source), endpoint(target),  # noqa: B023
                         CopyOptions(databases=databases, parallel=args.parallel)))
                 elif method == "pipe":
