@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -134,4 +133,3 @@ def test_command_line_errors_are_one_line(target: MariaDBServer,
 
     assert main(["db", "copy", "postgres://x@y", "mysql://root@127.0.0.2:1"]) == 2
     assert "is not a database URL" in capsys.readouterr().err
-    assert os.environ.get("OCTANE_DB_SOURCE_PASSWORD") is None
