@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -141,25 +140,6 @@ async def upgrade(request: Request) -> int:
         await session.close()
 
 
-class _ShownElsewhere(logging.Filter):
-    """A failed step is shown by the engine as its ✗ line and one ``octane: error:`` line;
-    its log record (with the traceback) belongs in the run's log file, not on the screen."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and record.name.startswith("octane.engine"))
-
-
-_CONSOLE_FILTER = _ShownElsewhere()
-
-
-def _keep_tracebacks_off_the_screen() -> None:
-    for handler in logging.getLogger().handlers:
-        if isinstance(handler, logging.StreamHandler) and \
-                not isinstance(handler, logging.FileHandler) and \
-                _CONSOLE_FILTER not in handler.filters:
-            handler.addFilter(_CONSOLE_FILTER)
-
-
 class Upgrade(ErrorContract, Command):
     """Upgrade the cloud to the next OpenStack release, step by step (resumable)."""
 
@@ -189,7 +169,6 @@ class Upgrade(ErrorContract, Command):
     def take_action(self, parsed_args: argparse.Namespace) -> int:
         """Print the log file's path, then run (see the module docstring)."""
         quiet = bool(parsed_args.quiet) or getattr(self.app.options, "verbose_level", 1) == 0
-        _keep_tracebacks_off_the_screen()
         if not quiet:
             sys.stdout.write(log_banner(self.app.log_path) + "\n")
             sys.stdout.flush()
