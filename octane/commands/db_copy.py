@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -28,20 +29,23 @@ PASSWORD_ENV = {"source": "OCTANE_DB_SOURCE_PASSWORD", "target": "OCTANE_DB_TARG
 class DbCopy(ErrorContract, Lister):
     """Copy whole databases from SOURCE to TARGET, then verify every table.
 
-    SOURCE and TARGET are mysql://user[:password]@host[:port] URLs (or juju:<model> once
-    the Juju connection is wired in). Put passwords in OCTANE_DB_SOURCE_PASSWORD and
-    OCTANE_DB_TARGET_PASSWORD rather than in the URL: arguments are visible to every user
-    of the machine. The copy reads one consistent snapshot of the source, moves tables in
-    parallel, and checks each table with CHECKSUM TABLE and row counts. It refuses a target
-    that already holds any of the databases unless --force; an interrupted copy resumes
-    where it stopped when run again.
+    SOURCE and TARGET are mysql://user[:password]@host[:port] URLs or juju:<model> (the
+    model's mysql-innodb-cluster leader, root, the password from the charm's leader
+    settings). Put passwords in OCTANE_DB_SOURCE_PASSWORD and OCTANE_DB_TARGET_PASSWORD
+    rather than in a URL: arguments are visible to every user of the machine. The copy
+    reads one consistent snapshot of the source, moves tables in parallel, and checks each
+    table with CHECKSUM TABLE and row counts. It refuses a target that already holds any of
+    the databases unless --force; an interrupted copy resumes where it stopped when run
+    again.
     """
 
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         """Arguments as in the design: SOURCE TARGET [--databases] [--parallel] [--force]."""
         parser = super().get_parser(prog_name)
-        parser.add_argument("source", metavar="SOURCE", help="mysql://user@host:port")
-        parser.add_argument("target", metavar="TARGET", help="mysql://user@host:port")
+        parser.add_argument("source", metavar="SOURCE",
+                            help="mysql://user@host:port or juju:<model>")
+        parser.add_argument("target", metavar="TARGET",
+                            help="mysql://user@host:port or juju:<model>")
         parser.add_argument("--databases", metavar="A,B,...", default="",
                             help="databases to copy (default: every user database)")
         parser.add_argument("--parallel", type=int, default=4, metavar="N",
@@ -72,7 +76,30 @@ class DbCopy(ErrorContract, Lister):
         return columns, rows
 
 
+class JujuResolver:
+    """``juju:<model>``: the model's mysql-innodb-cluster leader found the operator's way
+    (``juju status``, ``leader-get mysql.passwd``; :mod:`octane.juju.database`)."""
+
+    def resolve(self, model: str) -> Endpoint:
+        """Connect to the model, read the cluster's leader and root password, disconnect."""
+        return asyncio.run(self._resolve(model))
+
+    async def _resolve(self, model: str) -> Endpoint:
+        # imported here: cliff imports every command module at startup
+        from octane.juju.database import access
+        from octane.juju.topology import TopologyModel
+
+        connection = await TopologyModel.connect(model)
+        try:
+            _, found = await access(connection)
+        finally:
+            await connection.close()
+        return Endpoint(found.host, found.port, found.user, found.password)
+
+
 def _endpoint(spec: str, side: str) -> Endpoint:
+    if spec.startswith("juju:"):
+        return parse_endpoint(spec, JujuResolver())
     endpoint = parse_endpoint(spec)
     if endpoint.password:
         LOG.warning("the %s password is in the command line, visible to other users; "

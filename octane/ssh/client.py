@@ -7,7 +7,13 @@ facade's PublicKeys, supplied by the caller). Nothing is ever added to a known_h
 and no unknown key is accepted: paramiko's RejectPolicy plus our own pinned keys.
 
 Fetched files are secrets (database dumps): they are written 0600 in a 0700 directory,
-through a temporary name, and renamed only once complete.
+through a temporary name, and renamed only once complete. A file only root may read (the
+charm writes its dumps as root) is read through ``sudo -n`` + the machine's own
+sftp-server over the same session (``elevated=True``): nothing on the machine changes
+owner or mode for octane's sake.
+
+The login user is ``ubuntu``, as ``juju ssh`` uses on Juju machines; ``OCTANE_SSH_USER``
+names another (the twin's machines take the user running the twin).
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ from octane import paths
 from octane.errors import ConnectionFailed, NotFound, OctaneError
 
 KEY_NAMES = ("juju_id_ed25519", "juju_id_rsa")
+#: What ``juju ssh`` logs in as on a Juju machine.
+DEFAULT_USER = "ubuntu"
+#: The machine's own SFTP server (Ubuntu's path), run under sudo for root-only files.
+SFTP_SERVER = "/usr/lib/openssh/sftp-server"
 
 
 class HostKeyMismatch(OctaneError):
@@ -56,6 +66,11 @@ class RunResult:
     return_code: int
     stdout: str
     stderr: str = field(default="")
+
+
+def login_user() -> str:
+    """The account octane logs in as: ``$OCTANE_SSH_USER``, else ``ubuntu``."""
+    return os.environ.get("OCTANE_SSH_USER", "").strip() or DEFAULT_USER
 
 
 def juju_data() -> Path:
@@ -137,11 +152,30 @@ class SSHConnection:
         err = stderr.read().decode(errors="replace")
         return RunResult(stdout.channel.recv_exit_status(), out, err)
 
-    def fetch(self, remote: str, directory: Path | None = None) -> Path:
-        """Copy ``remote`` into ``directory`` (0700; default ``<data>/fetched``) as 0600."""
+    def _sftp(self, elevated: bool) -> paramiko.SFTPClient:
+        if not elevated:
+            return self._client.open_sftp()
+        transport = self._client.get_transport()
+        if transport is None:
+            raise ConnectionFailed(f"the SSH session to {self.machine.name} is closed")
+        channel = transport.open_session(timeout=self._timeout)
+        channel.exec_command(f"sudo -n {SFTP_SERVER}")
+        try:
+            return paramiko.SFTPClient(channel)
+        except (paramiko.SSHException, EOFError) as exc:
+            raise ConnectionFailed(f"{self.machine.name} refused `sudo -n {SFTP_SERVER}` for "
+                                   f"user '{self.machine.user}'") from exc
+
+    def fetch(self, remote: str, directory: Path | None = None, *,
+              elevated: bool = False) -> Path:
+        """Copy ``remote`` into ``directory`` (0700; default ``<data>/fetched``) as 0600.
+
+        ``elevated``: read it as root (``sudo -n`` sftp-server), for files the login user
+        may not read.
+        """
         folder = paths.private_dir(directory) if directory else paths.subdir("fetched")
         target = folder / Path(remote).name
-        sftp = self._client.open_sftp()
+        sftp = self._sftp(elevated)
         try:
             try:
                 size = sftp.stat(remote).st_size
@@ -172,10 +206,10 @@ class SSHConnection:
 
 
 def fetch(machine: Machine, remote: str, directory: Path | None = None,
-          key_path: Path | None = None) -> Path:
+          key_path: Path | None = None, *, elevated: bool = False) -> Path:
     """Connect, fetch one file, disconnect (the ``juju scp machine:remote .`` of octane)."""
     with SSHConnection(machine, key_path) as conn:
-        return conn.fetch(remote, directory)
+        return conn.fetch(remote, directory, elevated=elevated)
 
 
 def _known_name(machine: Machine) -> str:

@@ -33,6 +33,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from octane.errors import OctaneError
 
@@ -98,12 +99,14 @@ class MariaDBServer:
     """One private mariadbd instance under ``base`` (created 0700)."""
 
     def __init__(self, base: Path, *, name: str = "mariadb", tuning: Tuning | None = None,
-                 host: str = "127.0.0.1") -> None:
+                 host: str = "127.0.0.1", port: int = 0) -> None:
         self.base = Path(base)
         self.name = name
         self.tuning = tuning or Tuning()
         self.host = host
-        self.port = 0
+        self.port = port
+        #: A twin machine's server listens on 3306 of its own address, as a cluster does.
+        self._fixed_port = port
         self._password = ""
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -158,9 +161,10 @@ class MariaDBServer:
         if not fresh and not self._password:
             self._password = self._saved_password()
         previous = self.port or self._saved_port()
-        for attempt in range(5):
+        for attempt in range(1 if self._fixed_port else 5):
             # A restarted server keeps its port when it can, as a real one would.
-            self.port = previous if attempt == 0 and previous else free_port(self.host)
+            self.port = self._fixed_port or (
+                previous if attempt == 0 and previous else free_port(self.host))
             self._write_configs(self._password or "")
             if fresh and attempt == 0:
                 self._install()
@@ -171,7 +175,7 @@ class MariaDBServer:
         else:
             raise MariaDBError(f"MariaDB '{self.name}' found no free port after 5 attempts")
         if fresh:
-            self._set_root_password()
+            self.set_root_password()
         return self.credentials
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
@@ -307,7 +311,8 @@ class MariaDBServer:
         # "Access denied" still proves the server is up (components.md §1 pitfalls).
         return done.returncode == 0 or b"Access denied" in done.stderr
 
-    def _set_root_password(self) -> None:
+    def set_root_password(self) -> None:
+        """A new random root password (a server started from a copied datadir gets its own)."""
         password = secrets.token_urlsafe(18)
         statements = "".join(
             f"ALTER USER 'root'@'{host}' IDENTIFIED BY '{password}';\n"
@@ -368,6 +373,13 @@ def _unescape(cell: str) -> str:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+async def extension(ctx: Any) -> Any:
+    """The twin's ``databases:`` section (``server.EXTENSIONS``): see database_extension."""
+    from octane.twin.services.database_extension import start
+
+    return await start(ctx)
 
 
 @contextmanager

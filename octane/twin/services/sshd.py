@@ -10,6 +10,14 @@ re-executes itself, needs the privilege-separation directory ``/run/sshd``, and 
 Keys are made with ``ssh-keygen`` (paramiko belongs to ``octane/ssh``). The host key's
 public line is what the twin serves through the SSHClient facade's PublicKeys, so a client
 that checks it against Juju's record will accept this server and no other.
+
+For a twin machine (``services/database_extension.py``) the server takes the host key the
+twin generated for that machine, listens on the machine's own loopback address on port 22
+(as a client of Juju reaches a machine), and confines each session to the machine's file
+tree: ``ChrootDirectory`` with ``ForceCommand internal-sftp``, so what a client reads at
+``/var/backups/mysql/...`` is the machine's file, never the host's. sshd only chroots into
+a path whose every component is root-owned and not group/other-writable (``/tmp`` is not),
+which :func:`chroot_safe` checks.
 """
 
 from __future__ import annotations
@@ -51,22 +59,48 @@ def keygen(path: Path, comment: str = "octane") -> str:
     return Path(f"{path}.pub").read_text().strip()
 
 
+def chroot_safe(path: Path) -> bool:
+    """Whether sshd would chroot into ``path``: it and every parent root-owned, not writable
+    by group or others (sshd's own rule, ``safely_chroot`` in session.c)."""
+    current = Path(path).resolve()
+    for part in (current, *current.parents):
+        try:
+            info = part.stat()
+        except OSError:
+            return False
+        if info.st_uid != 0 or info.st_mode & 0o022:
+            return False
+    return True
+
+
 class SSHServer:
-    """One sshd under ``base`` (0700), accepting the given public keys for ``users``."""
+    """One sshd under ``base`` (0700), accepting the given public keys.
+
+    ``host_key``: use this private key file instead of generating one (the twin's machine
+    key). ``port``: a fixed port (22 on a machine's own address) instead of a free one.
+    ``chroot``: confine every session to this directory, SFTP only. ``users``: the only
+    accounts allowed to log in.
+    """
 
     def __init__(self, base: Path, *, host: str = "127.0.0.1",
-                 authorized_keys: Iterable[str] = ()) -> None:
+                 authorized_keys: Iterable[str] = (), host_key: Path | None = None,
+                 port: int = 0, chroot: Path | None = None,
+                 users: Iterable[str] = ()) -> None:
         self.base = Path(base)
         self.host = host
-        self.port = 0
+        self.port = port
+        self._fixed_port = port
         self._authorized = list(authorized_keys)
         self._process: subprocess.Popen[bytes] | None = None
         self._host_public = ""
+        self._host_key = Path(host_key) if host_key else None
+        self.chroot = Path(chroot) if chroot else None
+        self.users = tuple(users)
 
     @property
     def host_key_path(self) -> Path:
         """The server's private host key."""
-        return self.base / "ssh_host_ed25519_key"
+        return self._host_key or self.base / "ssh_host_ed25519_key"
 
     @property
     def host_public_key(self) -> str:
@@ -100,17 +134,21 @@ class SSHServer:
         self.base.mkdir(parents=True, exist_ok=True)
         os.chmod(self.base, 0o700)
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+        if self.chroot is not None and not chroot_safe(self.chroot):
+            raise SSHDError(f"sshd cannot chroot into {self.chroot}: every directory on the "
+                            "path must be root-owned and not group/other-writable")
         if not self.host_key_path.exists():
             keygen(self.host_key_path, comment=f"octane-twin@{self.host}")
         self._host_public = Path(f"{self.host_key_path}.pub").read_text().strip()
         self._write_authorized()
-        for _ in range(5):
+        for _ in range(1 if self._fixed_port else 5):
             self.port = self.port or free_port(self.host)
             self._write_config()
             if self._launch(timeout):
                 return self.port
-            self.port = 0  # taken meanwhile: pick another
-        raise SSHDError(f"sshd did not start: {self._log_tail()}")
+            self.port = self._fixed_port  # taken meanwhile: pick another (unless fixed)
+        raise SSHDError(f"sshd did not start on {self.host}:{self.port or 'a free port'}: "
+                        f"{self._log_tail()}")
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """SIGTERM the daemon, SIGKILL after ``timeout``."""
@@ -151,8 +189,13 @@ class SSHServer:
             "StrictModes no",
             "Subsystem sftp internal-sftp",
             "LogLevel INFO",
-            "",
         ])
+        if self.users:
+            config += f"\nAllowUsers {' '.join(self.users)}"
+        if self.chroot is not None:
+            # every session (shell, exec, sftp) becomes SFTP inside the machine's tree
+            config += f"\nChrootDirectory {self.chroot}\nForceCommand internal-sftp"
+        config += "\n"
         (self.base / "sshd_config").write_text(config)
 
     def _launch(self, timeout: float) -> bool:

@@ -1,0 +1,246 @@
+"""A side-by-side twin with real databases, and ``octane`` run against it as a process.
+
+The twin runs in this process (a background thread) so a test can reach the real MariaDB
+servers behind the models (rows, checksums, a server killed mid-copy); ``octane`` runs as a
+child process with the twin's JUJU_DATA, OS_* variables, its own OCTANE_DATA, and
+OCTANE_SSH_USER (the twin's sshds accept the user running the twin).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from octane.db.endpoint import Endpoint
+from octane.db.schema import list_databases
+from octane.db.session import connect
+from octane.openstack import MaintenanceRefused
+from octane.openstack import connect as openstack_connect
+from octane.twin import scenario as scenario_mod
+from octane.twin.services.database_extension import DatabaseExtension, running
+from octane.twin.services.mariadb import MariaDBServer
+from octane.twin.testing import RunningTwin, running_twin
+from tests.real import need_binaries
+
+ROOT = Path(__file__).resolve().parents[3]
+SCENARIO = ROOT / "etc" / "scenarios" / "side-by-side.yaml"
+RUN_TIMEOUT = 300.0
+SYSTEM = {"mysql", "information_schema", "performance_schema", "sys"}
+
+
+def need_real() -> None:
+    """MariaDB and sshd are real here: skip locally without them, fail in CI."""
+    need_binaries("mariadbd", "mariadb-install-db", "sshd", "ssh-keygen",
+                  what="the twin's databases")
+
+
+def scenario(path: Path = SCENARIO, tweak: Callable[[dict[str, Any]], None] | None = None,
+             ) -> scenario_mod.Scenario:
+    """A scenario file, optionally tweaked (a bigger seed, another section)."""
+    doc = yaml.safe_load(path.read_text())
+    if tweak is not None:
+        tweak(doc)
+    return scenario_mod.parse(doc, path.stem)
+
+
+@dataclass
+class Proc:
+    """A finished or running ``octane`` process and its output."""
+
+    popen: subprocess.Popen[bytes]
+    out_path: Path
+    err_path: Path
+
+    @property
+    def out(self) -> str:
+        return self.out_path.read_text()
+
+    @property
+    def err(self) -> str:
+        return self.err_path.read_text()
+
+    @property
+    def code(self) -> int | None:
+        return self.popen.returncode
+
+    def wait(self, timeout: float = RUN_TIMEOUT) -> int:
+        try:
+            return self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait(10)
+            raise AssertionError(f"octane did not exit:\n{self.out[-3000:]}\n"
+                                 f"{self.err[-3000:]}") from None
+
+    def errors(self) -> list[str]:
+        """The ``octane: error:`` lines."""
+        return [line for line in (self.out + self.err).splitlines()
+                if line.startswith("octane: error:")]
+
+
+@dataclass
+class Rig:
+    """The twin, its databases, and the environment of ``octane`` processes."""
+
+    twin: RunningTwin
+    data: Path
+    env: dict[str, str]
+    count: int = 0
+    procs: list[Proc] = field(default_factory=list)
+
+    @property
+    def databases(self) -> DatabaseExtension:
+        found = running(self.twin.server)
+        assert found is not None, self.twin.server.services.get("databases")
+        return found
+
+    def server(self, model: str) -> MariaDBServer:
+        return self.databases.database(model).server
+
+    def endpoint(self, model: str) -> Endpoint:
+        creds = self.server(model).credentials
+        return Endpoint(creds.host, creds.port, creds.user, creds.password)
+
+    def start(self, *args: str) -> Proc:
+        """``python -m octane.cli <args>`` with output to files."""
+        self.count += 1
+        out = self.data / f"out-{self.count}.txt"
+        err = self.data / f"err-{self.count}.txt"
+        with out.open("w") as fo, err.open("w") as fe:
+            popen = subprocess.Popen([sys.executable, "-m", "octane.cli", *args], cwd=ROOT,
+                                     stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
+                                     env=self.env)
+        proc = Proc(popen, out, err)
+        self.procs.append(proc)
+        return proc
+
+    def run(self, *args: str) -> Proc:
+        proc = self.start(*args)
+        proc.wait()
+        return proc
+
+    def upgrade_db(self, *extra: str) -> Proc:
+        return self.run("upgrade-db", "seed", "--model", "openstack", "--auto-approve", *extra)
+
+    def maintenance_units(self, model: str = "openstack") -> list[str]:
+        """The units the twin records as carrying octane's deny-writes rule."""
+        return sorted(self.databases.database(model).maintenance.units)
+
+    def state(self, model: str) -> dict[str, Any]:
+        found: dict[str, Any] = self.twin.admin.state(model)
+        return found
+
+    def paused(self, model: str) -> list[str]:
+        """Units whose workload says they are paused."""
+        return sorted(name for name, unit in self.state(model)["units"].items()
+                      if str(unit.get("message", "")).startswith("Paused"))
+
+
+@contextlib.contextmanager
+def side_by_side(tmp: Path, spec: scenario_mod.Scenario | None = None) -> Iterator[Rig]:
+    """A twin on side-by-side (or ``spec``) and the environment for ``octane`` against it."""
+    need_real()
+    with running_twin(spec or scenario(), data_dir=tmp / "twin", scale=5000.0) as twin:
+        data = tmp / "octane"
+        data.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OS_", "OCTANE_"))}
+        env = twin.env(env)
+        env.update(twin.server.services.get("openstack", {}).get("environ", {}))
+        ssh_user = twin.server.services["databases"]["ssh_user"]
+        env.update(OCTANE_DATA=str(data), OCTANE_IDLE_PERIOD="0.1", OCTANE_TIMEOUT="20",
+                   OCTANE_SSH_USER=ssh_user, PYTHONUNBUFFERED="1")
+        rig = Rig(twin=twin, data=data, env=env)
+        try:
+            yield rig
+        finally:
+            for proc in rig.procs:
+                if proc.popen.poll() is None:
+                    proc.popen.kill()
+                    proc.popen.wait(10)
+
+
+def checksums(endpoint: Endpoint, skip: Callable[[str], bool] = lambda label: False,
+              ) -> dict[str, tuple[int, int | None]]:
+    """(rows, CHECKSUM TABLE) of every base table of every user database."""
+    out: dict[str, tuple[int, int | None]] = {}
+    with connect(endpoint) as session:
+        for database in list_databases(session):
+            if database in SYSTEM or database == "octane":
+                continue
+            for (table,) in session.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                    "%s AND table_type = 'BASE TABLE'", (database,)):
+                label = f"{database}.{table}"
+                if skip(label):
+                    continue
+                quoted = f"`{database}`.`{table}`"
+                rows = int(session.scalar(f"SELECT COUNT(*) FROM {quoted}"))
+                out[label] = (rows, session.execute(f"CHECKSUM TABLE {quoted}")[0][1])
+    return out
+
+
+def version_table(label: str) -> bool:
+    """Tables a schema sync rewrites (the version records)."""
+    return label.endswith((".migrate_version", ".alembic_version"))
+
+
+def _write(env: dict[str, str], host: str) -> str:
+    """Disable then enable a hypervisor's compute service through the OpenStack API."""
+    async def go() -> str:
+        async with await openstack_connect() as cloud:
+            try:
+                await cloud.disable_compute_service(host, "octane probe")
+            except MaintenanceRefused:
+                return "503"
+            await cloud.enable_compute_service(host)
+            return "ok"
+    saved = dict(os.environ)
+    os.environ.update({k: v for k, v in env.items() if k.startswith("OS_")})
+    try:
+        return asyncio.run(go())
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _read(env: dict[str, str]) -> int:
+    async def go() -> int:
+        async with await openstack_connect() as cloud:
+            return len(await cloud.compute_services())
+    saved = dict(os.environ)
+    os.environ.update({k: v for k, v in env.items() if k.startswith("OS_")})
+    try:
+        return asyncio.run(go())
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def api_write(rig: Rig, host: str = "compute-0") -> str:
+    """``ok`` when the original's API accepts a write, ``503`` when it refuses it."""
+    return _write(rig.env, host)
+
+
+def api_read(rig: Rig) -> int:
+    """Compute services the original's API lists (reads work in maintenance)."""
+    return _read(rig.env)
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``check`` every 10 ms until it holds (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
