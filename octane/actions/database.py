@@ -4,11 +4,13 @@ mysql-innodb-cluster's ``mysqldump`` action writes a gzipped dump on the unit an
 its path (``mysqldump-file``); COU then copies it to the operator's data dir. octane does
 the same and keeps it 0600 in a 0700 directory (a dump holds every secret of the cloud).
 
-The copy goes through a :class:`~octane.actions.deps.FileFetcher`. The SSH port
-(``octane/ssh``, verified host keys) is the intended one; until it exists,
-:class:`JujuExecFetcher` copies over the Juju port itself: the file's size and SHA-256 are
-read on the unit, then it is read in base64 chunks with ``juju exec`` and checked, so a
-truncated or corrupted copy is never kept.
+The copy goes through a :class:`~octane.actions.deps.FileFetcher`. By default it is
+:class:`SSHFetcher`: straight from the unit's machine over SSH (``octane/ssh``), logged in
+with the Juju client key from JUJU_DATA, the machine accepted only with a host key Juju
+recorded for it (SSHClient facade; never auto-accepted), the root-owned dump read through
+``sudo -n`` sftp-server. :class:`JujuExecFetcher` copies over the Juju port itself (size and
+SHA-256 read on the unit, then base64 chunks through ``juju exec``), for a caller that has no
+SSH route to the machines.
 """
 
 from __future__ import annotations
@@ -68,6 +70,37 @@ class JujuExecFetcher:
         return local
 
 
+class SSHFetcher:
+    """Copies a file from a unit's machine over SSH, the machine's host key verified.
+
+    An adapter between two ports, so it imports them only when used: the Juju port says
+    where the machine is and which host keys are its own (``octane.juju.machines``), the
+    SSH port does the transfer (``octane.ssh.client``; 0600 in a 0700 directory, written
+    under a temporary name and renamed once complete and of the right size).
+    """
+
+    def __init__(self, juju: JujuPort) -> None:
+        self.juju = juju
+
+    async def fetch(self, unit: str, remote: str, local: Path) -> Path:
+        """Copy ``remote`` from ``unit``'s machine to ``local`` (0600)."""
+        from octane.juju.machines import ssh_target
+        from octane.juju.model import JujuModel
+        from octane.ssh.client import Machine, fetch, login_user
+
+        if not isinstance(self.juju, JujuModel):
+            raise OctaneError(f"no SSH route to '{unit}' through this Juju connection")
+        target = await ssh_target(self.juju, unit)
+        user = login_user()
+        machine = Machine(f"the machine of '{unit}'", target.address, target.host_keys,
+                          user=user)
+        fetched = await asyncio.to_thread(fetch, machine, remote, local.parent,
+                                          elevated=user != "root")
+        if fetched != local:
+            await asyncio.to_thread(os.replace, fetched, local)
+        return local
+
+
 class _Sink:
     """A 0600 temporary file next to ``local``, renamed over it only once verified."""
 
@@ -115,7 +148,7 @@ async def backup(ctx: Ctx, step: Step) -> JSON:
     remote = str(output.get("mysqldump-file") or "").strip()
     if not remote:
         raise OctaneError(f"mysqldump on '{unit}' did not say where the dump is")
-    fetcher = ctx.deps.fetcher or JujuExecFetcher(ctx.deps.juju)
+    fetcher = ctx.deps.fetcher or SSHFetcher(ctx.deps.juju)
     ctx.progress(f"copying {remote} from '{unit}'", busy=[unit])
     local = await fetcher.fetch(unit, remote, _local_dir(ctx) / Path(remote).name)
     await ctx.deps.notes.backup(ctx.run_id, name, local)

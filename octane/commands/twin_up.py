@@ -41,6 +41,9 @@ class TwinUp(ErrorContract, Command):
         out = self.app.stdout
         out.write(f"export JUJU_DATA={info['juju_data']}\n")
         out.write(f"export PATH={info['bin']}:$PATH\n")
+        ssh_user = info.get("services", {}).get("databases", {}).get("ssh_user")
+        if ssh_user:   # the machines' sshds take the user running the twin (docs/db.md)
+            out.write(f"export OCTANE_SSH_USER={ssh_user}\n")
         openrc = Path(info["juju_data"]).parent / "openrc"
         if "openstack" in info.get("services", {}) and openrc.exists():
             # OS_* credentials stay in the 0600 file, never on the terminal.

@@ -168,6 +168,9 @@ class RunningTwin:
         env = dict(base if base is not None else os.environ)
         env["JUJU_DATA"] = str(self.juju_data)
         env["PATH"] = f"{self.bin_dir}:{env.get('PATH', '')}"
+        ssh_user = self.server.services.get("databases", {}).get("ssh_user")
+        if ssh_user:   # the machines' sshds take the user running the twin (docs/db.md)
+            env["OCTANE_SSH_USER"] = str(ssh_user)
         return env
 
     def inspect(self, fn: Callable[[ControllerState], T], timeout: float = 10.0) -> T:

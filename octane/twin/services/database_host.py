@@ -137,7 +137,8 @@ class DatabaseHostExecutor:
             if release is None:
                 return ExecResult(1, "", f"{argv[0]}: cannot tell the installed release of "
                                          f"{unit.unit}\n")
-            found = await asyncio.to_thread(commands.run, self.view.server, text, release)
+            line = shlex.join(argv)   # without sudo, which commands.run does not expect
+            found = await asyncio.to_thread(commands.run, self.view.server, line, release)
             if found is not None:
                 return ExecResult(found.return_code, found.stdout, found.stderr)
         return await self.fallback.run(request)

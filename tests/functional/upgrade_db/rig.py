@@ -27,6 +27,7 @@ from octane.db.session import connect
 from octane.openstack import MaintenanceRefused
 from octane.openstack import connect as openstack_connect
 from octane.twin import scenario as scenario_mod
+from octane.twin.openstack.credentials import clouds_yaml, write_clouds_yaml
 from octane.twin.services.database_extension import DatabaseExtension, running
 from octane.twin.services.mariadb import MariaDBServer
 from octane.twin.testing import RunningTwin, running_twin
@@ -194,46 +195,40 @@ def version_table(label: str) -> bool:
     return label.endswith((".migrate_version", ".alembic_version"))
 
 
-def _write(env: dict[str, str], host: str) -> str:
-    """Disable then enable a hypervisor's compute service through the OpenStack API."""
-    async def go() -> str:
-        async with await openstack_connect() as cloud:
-            try:
-                await cloud.disable_compute_service(host, "octane probe")
-            except MaintenanceRefused:
-                return "503"
-            await cloud.enable_compute_service(host)
-            return "ok"
-    saved = dict(os.environ)
-    os.environ.update({k: v for k, v in env.items() if k.startswith("OS_")})
-    try:
-        return asyncio.run(go())
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-def _read(env: dict[str, str]) -> int:
-    async def go() -> int:
-        async with await openstack_connect() as cloud:
-            return len(await cloud.compute_services())
-    saved = dict(os.environ)
-    os.environ.update({k: v for k, v in env.items() if k.startswith("OS_")})
-    try:
-        return asyncio.run(go())
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+def clouds(rig: Rig) -> Path:
+    """A clouds.yaml for the original's OpenStack APIs (the probes never touch os.environ:
+    changing it while the twin's threads spawn processes corrupts their environment)."""
+    path = rig.data / "clouds.yaml"
+    if not path.exists():
+        state = rig.twin.server.controller.runtime.services["openstack"]["openstack"]
+        write_clouds_yaml(path, clouds_yaml(state, rig.env["OS_AUTH_URL"], "twin"))
+    return path
 
 
 def api_write(rig: Rig, host: str = "compute-0") -> str:
-    """``ok`` when the original's API accepts a write, ``503`` when it refuses it."""
-    return _write(rig.env, host)
+    """``ok`` when the original's API accepts a write, ``503`` when it refuses it (a
+    hypervisor's compute service disabled, then enabled again)."""
+    config = clouds(rig)
+
+    async def go() -> str:
+        async with await openstack_connect("twin", config_file=config) as cloud:
+            try:
+                await cloud.disable_compute_service(host, "octane probe")
+                await cloud.enable_compute_service(host)
+            except MaintenanceRefused:
+                return "503"
+            return "ok"
+    return asyncio.run(go())
 
 
 def api_read(rig: Rig) -> int:
     """Compute services the original's API lists (reads work in maintenance)."""
-    return _read(rig.env)
+    config = clouds(rig)
+
+    async def go() -> int:
+        async with await openstack_connect("twin", config_file=config) as cloud:
+            return len(await cloud.compute_services())
+    return asyncio.run(go())
 
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:

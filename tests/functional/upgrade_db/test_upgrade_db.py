@@ -54,7 +54,7 @@ def test_the_seed_gets_the_originals_rows_migrated_and_guarded(tmp_path: Path) -
     with side_by_side(tmp_path) as rig:
         before = checksums(rig.endpoint("openstack"))
         assert api_write(rig) == "ok"
-        stop, seen = threading.Event(), []
+        stop, seen = threading.Event(), list[str]()
         sampler = threading.Thread(target=_sample_writes, args=(rig, stop, seen))
         proc = rig.start("upgrade-db", "seed", "--model", "openstack", "--auto-approve")
         sampler.start()
