@@ -18,7 +18,7 @@ from octane import paths
 from octane.errors import ConnectionFailed, NotFound
 from octane.ssh.client import HostKeyMismatch, SSHConnection, fetch, fingerprint
 from octane.twin.services.mariadb import free_port
-from octane.twin.services.sshd import keygen
+from octane.twin.services.sshd import SSHServer, keygen
 from tests.functional.ssh.conftest import Rig
 
 
@@ -91,3 +91,42 @@ def test_missing_remote_file_and_unreachable_machine(rig: Rig, tmp_path: Path) -
     with socket.socket(), pytest.raises(ConnectionFailed, match=f"cannot reach machine 0 at "
                                                f"{closed.address}"):
         SSHConnection(closed, timeout=3).connect()
+
+
+
+def test_an_elevated_fetch_reads_through_sudo_sftp_server(rig: Rig, tmp_path: Path) -> None:
+    remote = tmp_path / "root-only" / "mysqldump-keystone-202401010000.gz"
+    remote.parent.mkdir(mode=0o700)
+    remote.write_bytes(b"\x1f\x8b" + os.urandom(70_000))
+    remote.chmod(0o600)
+
+    local = fetch(rig.machine, str(remote), tmp_path / "fetched", elevated=True)
+
+    assert local.read_bytes() == remote.read_bytes()
+    assert stat.S_IMODE(local.stat().st_mode) == 0o600
+
+
+
+class _NoSftpSubsystem(SSHServer):
+    """An sshd that offers no SFTP subsystem (only commands run)."""
+
+    def _write_config(self) -> None:
+        super()._write_config()
+        config = self.base / "sshd_config"
+        config.write_text(config.read_text().replace("Subsystem sftp internal-sftp\n", ""))
+
+
+def test_elevation_runs_sudo_sftp_server_not_the_subsystem(rig: Rig, tmp_path: Path) -> None:
+    server = _NoSftpSubsystem(tmp_path / "bare", authorized_keys=[
+        Path(f"{rig.key}.pub").read_text()])
+    try:
+        machine = replace(rig.machine, port=server.start(),
+                          host_keys=(server.host_public_key,))
+        remote = tmp_path / "dump.gz"
+        remote.write_bytes(os.urandom(4096))
+        with pytest.raises(paramiko.SSHException):          # no subsystem: plain SFTP fails
+            fetch(machine, str(remote), tmp_path / "plain")
+        local = fetch(machine, str(remote), tmp_path / "elevated", elevated=True)
+        assert local.read_bytes() == remote.read_bytes()
+    finally:
+        server.stop()
