@@ -10,6 +10,7 @@ stdlib + PyYAML only, so it starts fast. Anything else fails with exit status 2.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -129,23 +130,29 @@ def cmd_status(twin: Twin, argv: list[str]) -> int:
     return 0
 
 
+def _table(rows: list[list[str]]) -> list[str]:
+    """Columns padded to their widest cell and two spaces apart, as the juju CLI prints."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]
+
+
 def tabular(doc: dict[str, Any]) -> str:
-    """A compact version of the CLI's default table."""
+    """A compact version of the CLI's default table (model, applications, units)."""
     m = doc["model"]
-    lines = ["Model  Controller  Cloud/Region  Version",
-             f"{m['name']}  {m['controller']}  {m['cloud']}/{m['region']}  {m['version']}", "",
-             "App  Version  Status  Charm  Channel  Rev"]
+    lines = _table([["Model", "Controller", "Cloud/Region", "Version"],
+                    [m["name"], m["controller"], f"{m['cloud']}/{m['region']}", m["version"]]])
+    apps = [["App", "Version", "Status", "Charm", "Channel", "Rev"]]
     for name, app in doc["applications"].items():
-        lines.append(f"{name}  {app.get('version', '')}  "
-                     f"{app['application-status']['current']}  {app['charm-name']}  "
-                     f"{app['charm-channel']}  {app['charm-rev']}")
-    lines += ["", "Unit  Workload  Agent  Machine  Message"]
+        apps.append([name, str(app.get("version", "")),
+                     app["application-status"]["current"], app["charm-name"],
+                     app["charm-channel"], str(app["charm-rev"])])
+    units = [["Unit", "Workload", "Agent", "Machine", "Message"]]
     for app in doc["applications"].values():
         for unit, u in (app.get("units") or {}).items():
-            lines.append(f"{unit}  {u['workload-status']['current']}  "
-                         f"{u['juju-status']['current']}  {u.get('machine', '')}  "
-                         f"{u['workload-status'].get('message', '')}")
-    return "\n".join(lines) + "\n"
+            units.append([unit, u["workload-status"]["current"], u["juju-status"]["current"],
+                          str(u.get("machine", "")), u["workload-status"].get("message", "")])
+    return "\n".join([*lines, "", *_table(apps), "", *_table(units)]) + "\n"
 
 
 def cmd_models(twin: Twin, argv: list[str]) -> int:
@@ -201,6 +208,18 @@ def cmd_exec(twin: Twin, argv: list[str]) -> int:
     return _tasks(doc, args.format)
 
 
+def _cli_value(text: str) -> Any:
+    """A ``key=value`` word as the juju CLI types it: YAML scalars, but a date stays text.
+
+    The CLI decodes values with Go's YAML into untyped values, where ``2000-01-02`` is a
+    string (the charm's schema then checks it); PyYAML would make it a ``date`` object.
+    """
+    if not text:
+        return ""
+    value = yaml.safe_load(text)
+    return text if isinstance(value, (datetime.date, datetime.datetime)) else value
+
+
 def cmd_run(twin: Twin, argv: list[str]) -> int:
     """``juju run <unit> <action> [k=v ...] [--params file]``."""
     parser = _parser("run")
@@ -219,7 +238,7 @@ def cmd_run(twin: Twin, argv: list[str]) -> int:
         params.update(yaml.safe_load(Path(args.params).read_text()) or {})
     for pair in pairs:
         key, _, value = pair.partition("=")
-        params[key] = yaml.safe_load(value) if value else ""
+        params[key] = _cli_value(value)
     status = 0
     merged: dict[str, Any] = {"results": {}, "stderr": "", "exit": 0}
     for unit in units:

@@ -89,3 +89,17 @@ def test_plain_cli_formats(twin: RunningTwin) -> None:
     assert missing.returncode == 1 and "ERROR model twin:admin/nope not found" in missing.stderr
     version = json.loads(run(twin, "version", "--format", "json", "--all").stdout)
     assert version["version"].startswith("3.6.1")
+
+
+def test_run_keeps_date_words_as_text_and_table_is_aligned(twin: RunningTwin) -> None:
+    # `juju run ... before=2000-01-02` (COU's purge date): Go's YAML leaves it a string.
+    done = run(twin, "run", "keystone/0", "pause", "before=2000-01-02", "count=3")
+    assert done.returncode == 0, done.stderr
+    params = twin.inspect(lambda ctl: [a.parameters for a in
+                                       ctl.model_by_name("openstack").actions.values()
+                                       if a.name == "pause"])
+    assert params == [{"before": "2000-01-02", "count": 3}]
+    table = run(twin, "status").stdout.splitlines()
+    header = next(line for line in table if line.startswith("App "))
+    row = next(line for line in table if line.startswith("keystone "))
+    assert row.index("yoga/stable") == header.index("Channel")
