@@ -1,76 +1,47 @@
 """The MySQL backup step on the twin: ``mysqldump`` on the leader, the dump copied home.
 
-The twin's simulated database names a dump file but writes none, and its machines have no
-sshd yet; so the leader's machine gets an executor (the twin's seam for commands backed by
-something real, docs/twin.md "Executors") that serves the dump's bytes to the commands the
-copy runs -- ``stat``, ``sha256sum`` and ``dd | base64`` -- through ``juju exec``, as a real
-machine's shell would.
+The scenario gets a ``databases:`` section, so a real MariaDB stands behind
+mysql-innodb-cluster and its leader's machine runs a real sshd with a host key the twin's
+Juju records (docs/db.md): the dump is a real gzipped ``mysqldump``, fetched over the SSH
+port with that host key verified, and lands 0600 in the octane data dir.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-import shlex
+import gzip
 import stat
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from octane.engine.journal import Journal
-from octane.twin.behaviours.base import ExecResult
-from octane.twin.executors import DefaultExecutor, ExecRequest
-from tests.functional.upgrade.cloud import MODEL, octane_on, scenario
-
-DUMPS = "/var/backups/mysql/"
-_DD = re.compile(r"^dd if=(\S+) bs=(\d+) skip=(\d+) count=1 status=none \| base64 -w0$")
+from tests.functional.upgrade.cloud import octane_on, scenario
+from tests.real import need_binaries
 
 
-class DumpShell:
-    """``stat``, ``sha256sum`` and ``dd | base64`` over dump files; the rest as usual."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-        self.fallback = DefaultExecutor()
-
-    def content(self, path: str) -> bytes:
-        # ~2.5 MiB, so the copy takes several chunks
-        return self.files.setdefault(path, hashlib.sha512(path.encode()).digest() * 40_000)
-
-    async def run(self, request: ExecRequest) -> ExecResult:
-        words = shlex.split(request.command.split("|")[0])
-        target = words[-1] if words and words[0] in ("stat", "sha256sum") else ""
-        found = _DD.match(request.command)
-        if found:
-            target = found.group(1)
-        if not target.startswith(DUMPS):
-            return await self.fallback.run(request)
-        data = self.content(target)
-        if words[0] == "stat":
-            return ExecResult(0, f"{len(data)}\n")
-        if words[0] == "sha256sum":
-            return ExecResult(0, f"{hashlib.sha256(data).hexdigest()}  {target}\n")
-        assert found is not None
-        size, skip = int(found.group(2)), int(found.group(3))
-        return ExecResult(0, base64.b64encode(data[skip * size:(skip + 1) * size]).decode())
+def _with_database(doc: dict[str, Any]) -> None:
+    doc["models"]["openstack"]["databases"] = {"release": "ussuri", "size": "tiny"}
 
 
+@pytest.mark.real
 def test_the_dump_lands_privately_in_the_data_dir(tmp_path: Path) -> None:
-    with octane_on(scenario("focal-ussuri", vms=False), tmp_path) as octane:
-        leader = "mysql-innodb-cluster/0"
-        shell = DumpShell()
-        octane.twin.set_executor(MODEL, octane.state()["units"][leader]["machine"], shell)
+    need_binaries("mariadbd", "sshd", what="the MySQL backup over SSH")
+    with octane_on(scenario("focal-ussuri", vms=False, tweak=_with_database),
+                   tmp_path) as octane:
         run = octane.run("upgrade", "control-plane", "--auto-approve", "--no-archive")
         assert run.code == 0, run.out[-2000:] + run.err[-2000:]
-        [(remote, data)] = shell.files.items()
-        local = octane.data / "backups" / "openstack" / Path(remote).name
+        journal = Journal(octane.data / "journal" / "octane.sqlite")
+        try:
+            result = journal.steps(journal.resolve(None).id)["pre/backup"].result
+        finally:
+            journal.close()
+        local = Path(result["local"])
+        assert result["unit"] == "mysql-innodb-cluster/0"
+        assert local == octane.data / "backups" / "openstack" / Path(result["remote"]).name
         assert f"Database dump of 'mysql-innodb-cluster' saved to {local}" in run.out
-        assert local.read_bytes() == data
+        text = gzip.decompress(local.read_bytes()).decode(errors="replace")
+        assert "CREATE DATABASE" in text and "`keystone`" in text  # a real dump
         assert stat.S_IMODE(local.stat().st_mode) == 0o600
         assert stat.S_IMODE(local.parent.stat().st_mode) == 0o700
         assert sorted(p.name for p in local.parent.iterdir()) == [local.name]  # no temp left
-        journal = Journal(octane.data / "journal" / "octane.sqlite")
-        try:
-            record = journal.steps(journal.resolve(None).id)["pre/backup"]
-        finally:
-            journal.close()
-        assert record.result == {"unit": leader, "remote": remote, "local": str(local)}
