@@ -8,7 +8,7 @@ demo: bootstrap
 	@scripts/demo.sh
 
 lint: bootstrap
-	.venv/bin/ruff check octane tests benchmarks
+	.venv/bin/ruff check octane tests benchmarks scripts
 	.venv/bin/mypy
 
 test: bootstrap lint
