@@ -21,7 +21,10 @@ resolved; actions still run (the uniter accepts actions in hook-error mode).
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
+from contextvars import ContextVar
 from typing import Any
 
 from octane.twin.errors import ApiError
@@ -30,6 +33,10 @@ from octane.twin.state.model import ModelState
 
 #: Agent version reported in agent statuses (the controller is 3.6.1).
 AGENT_VERSION = "3.6.1"
+
+#: While :func:`advance` runs (in this thread's context): the units whose operation started,
+#: so their new boundary can be scheduled without rescanning every unit.
+_STARTED: ContextVar[list[Unit] | None] = ContextVar("octane_twin_started", default=None)
 
 
 def enqueue_hooks(model: ModelState, unit: Unit, hooks: list[str]) -> None:
@@ -76,6 +83,9 @@ def _start_head(model: ModelState, unit: Unit, at: float) -> None:
         return
     op.start = at
     op.end = at + op.duration
+    started = _STARTED.get()
+    if started is not None:
+        started.append(unit)
     app = model.applications[unit.application]
     if op.kind == "hook":
         unit.agent = StatusValue("executing", f"running {op.name} hook", at, AGENT_VERSION)
@@ -135,30 +145,50 @@ def _due(unit: Unit) -> tuple[float, Operation] | None:
 
 
 def advance(model: ModelState) -> None:
-    """Apply every boundary the clock has passed, oldest first.
+    """Apply every boundary the clock has passed, oldest first (equal times: in the order
+    of ``model.units``).
 
     A unit whose running action still waits for its executor (a real command that has not
     answered) holds only its own queue: Juju runs each unit agent's operations serially and
     independently of the others, so every other unit keeps moving.
+
+    The boundaries due wait in a heap; applying one can start operations (the unit's next,
+    hooks a config change queues elsewhere), which :func:`_start_head` reports so they join
+    the heap. One scan of the units per call, not one per boundary: a thousand actions
+    ending together on a 5,000-unit model took the twin ~0.5 s per read otherwise.
     """
     now = model.now()
+    order = {name: i for i, name in enumerate(model.units)}
+    seq = itertools.count()
+    heap: list[tuple[float, int, int, Unit, Operation]] = []
+
+    def schedule(unit: Unit) -> None:
+        due = _due(unit)
+        if due is not None and due[0] <= now:
+            heapq.heappush(heap, (due[0], order.get(unit.name, len(order)), next(seq), unit,
+                                  due[1]))
+
+    for unit in model.units.values():
+        schedule(unit)
     waiting: set[str] = set()
-    while True:
-        best: tuple[float, Unit, Operation] | None = None
-        for unit in model.units.values():
-            if unit.name in waiting:
-                continue
+    started: list[Unit] = []
+    token = _STARTED.set(started)
+    try:
+        while heap:
+            end, _, _, unit, op = heapq.heappop(heap)
             due = _due(unit)
-            if due is not None and due[0] <= now and (best is None or due[0] < best[0]):
-                best = (due[0], unit, due[1])
-        if best is None:
-            return
-        _, unit, op = best
-        if op.kind == "action" and not _action_ready(model, op.action_id):
-            # the executor has not answered yet: this unit's task stays running.
-            waiting.add(unit.name)
-            continue
-        _finish_head(model, unit, op)
+            if unit.name in waiting or due is None or due[1] is not op or due[0] != end:
+                continue  # superseded: a later entry holds the unit's current boundary
+            if op.kind == "action" and not _action_ready(model, op.action_id):
+                # the executor has not answered yet: this unit's task stays running.
+                waiting.add(unit.name)
+                continue
+            _finish_head(model, unit, op)
+            for other in started:
+                schedule(other)
+            started.clear()
+    finally:
+        _STARTED.reset(token)
 
 
 def _action_ready(model: ModelState, action_id: str) -> bool:

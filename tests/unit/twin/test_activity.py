@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
+from octane.twin import scenario
+from octane.twin.clock import Clock
 from octane.twin.facades.docs import unit_doc, unit_statuses
 from octane.twin.state import actions, activity, applications
+from octane.twin.state.controller import ControllerState
+from octane.twin.state.entities import Operation, Unit
+from octane.twin.state.model import ModelState
 from tests.functional.twin.behaviours import registry
 from tests.unit.twin.helpers import controller
+
+SCENARIOS = Path(__file__).resolve().parents[3] / "etc" / "scenarios"
 
 
 def test_config_change_runs_config_changed_for_its_duration() -> None:
@@ -153,3 +161,79 @@ def test_a_unit_waiting_for_its_executor_holds_only_its_own_queue() -> None:
     assert stuck.agent.current == "executing"
     for name in ("keystone/1", "keystone/2"):
         assert model.unit(name).agent.current == "idle", name
+
+
+def _advance_by_rescan(model: ModelState) -> None:
+    """The rule :func:`activity.advance` implements, in its plainest form: rescan every
+    unit for the earliest boundary the clock has passed, apply it, repeat."""
+    now = model.now()
+    waiting: set[str] = set()
+    while True:
+        best: tuple[float, Unit, Operation] | None = None
+        for unit in model.units.values():
+            due = activity._due(unit)
+            if unit.name not in waiting and due is not None and due[0] <= now and (
+                    best is None or due[0] < best[0]):
+                best = (due[0], unit, due[1])
+        if best is None:
+            return
+        _, unit, op = best
+        if op.kind == "action" and not activity._action_ready(model, op.action_id):
+            waiting.add(unit.name)
+            continue
+        activity._finish_head(model, unit, op)
+
+
+def _busy_cloud() -> tuple[ControllerState, Clock]:
+    """focal-ussuri with config changes, refreshes, actions and exec tasks of many lengths
+    queued on many units, some behind hooks, one waiting for its executor."""
+    ctl, clock = controller(scenario.load(SCENARIOS / "focal-ussuri.yaml"))
+    model = ctl.model_by_name("openstack")
+    applications.set_config(model, model.application("keystone"), {"debug": "true"})
+    applications.set_config(model, model.application("nova-compute"),
+                            {"openstack-origin": "cloud:focal-victoria"})
+    op = actions.new_operation(model, "probe")
+    for unit in sorted(model.units.values(), key=lambda u: u.name):
+        if unit.application == "nova-compute":
+            actions.enqueue_action(model, op, "unit-" + unit.name.replace("/", "-"),
+                                   "instance-count", {})
+        if unit.application in ("glance", "cinder", "nova-cloud-controller"):
+            actions.enqueue_action(model, op, "unit-" + unit.name.replace("/", "-"),
+                                   "pause", {})
+            actions.enqueue_exec(model, op, "unit-" + unit.name.replace("/", "-"),
+                                 "hostname", None)
+    stuck = model.unit("keystone/1")
+    held = actions._new_action(model, op, "unit-keystone-1", "juju-exec", {"command": "x"})
+    activity.enqueue_action(model, stuck, held.id, 1)
+    held.waiting = True
+    return ctl, clock
+
+
+def _observed(model: ModelState) -> list[object]:
+    return [model.log.since(0), [
+        (u.name, u.agent, u.workload, u.workload_version, [(o.name, o.start, o.end)
+                                                          for o in u.queue])
+        for u in model.units.values()], [
+        (a.id, a.status, a.started, a.completed, a.output) for a in model.actions.values()]]
+
+
+def test_advance_applies_boundaries_as_a_rescan_would() -> None:
+    # advance() keeps the boundaries in a heap instead of rescanning 5,000 units after each
+    # one; the order of changes (AllWatcher deltas), the times and the outcomes must be the
+    # plain rule's, clock step after clock step.
+    fast, fast_clock = _busy_cloud()
+    slow, slow_clock = _busy_cloud()
+    fast_model, slow_model = (c.model_by_name("openstack") for c in (fast, slow))
+    for step in (5, 30, 61, 200, 400, 900):
+        fast_clock.advance(step)
+        slow_clock.advance(step)
+        activity.advance(fast_model)
+        _advance_by_rescan(slow_model)
+        assert _observed(fast_model) == _observed(slow_model), step
+    unfinished = [a.id for a in fast_model.actions.values() if a.status != "completed"]
+    assert unfinished == [held_id(fast_model)]  # only the one whose executor never answered
+
+
+def held_id(model: ModelState) -> str:
+    """The task left waiting for its executor in :func:`_busy_cloud`."""
+    return next(a.id for a in model.actions.values() if a.parameters == {"command": "x"})
