@@ -10,7 +10,6 @@ and ``-c COLUMN`` come for free.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Iterable
 
@@ -18,7 +17,7 @@ from cliff.lister import Lister
 
 from octane.cloud.analysis import Analysis, analyse
 from octane.commands import plan as plan_command
-from octane.commands.base import ErrorContract
+from octane.commands.base import ErrorContract, run_async
 
 COLUMNS = ("Application", "Charm", "Kind", "Group", "Series", "Release", "Channel", "Origin",
            "Workload versions", "Why", "Problems")
@@ -61,7 +60,7 @@ class Analyze(ErrorContract, Lister):
     def take_action(self, parsed_args: argparse.Namespace
                     ) -> tuple[tuple[str, ...], Iterable[tuple[str, ...]]]:
         """Analyse and list; the cloud-level summary goes to stderr."""
-        analysis = asyncio.run(_analyse(parsed_args.model))
+        analysis = run_async(_analyse(parsed_args.model))
         if getattr(self.app.options, "verbose_level", 1) > 0:
             cp, dp = analysis.control_plane_release, analysis.data_plane_release
             sys.stderr.write(

@@ -29,6 +29,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
+from octane.plan import jsontext
+
 JSON: TypeAlias = Any
 PLAN_FORMAT = "octane-plan/1"
 
@@ -125,8 +127,10 @@ class Plan:
         return {"format": PLAN_FORMAT, "meta": dict(self.meta), "plan": self.root.to_dict()}
 
     def to_json(self) -> str:
-        """Stable JSON text (sorted keys inside params, fixed indentation)."""
-        return json.dumps(self.to_dict(), indent=2, sort_keys=False, ensure_ascii=False)
+        """Stable JSON text (keys in the order written, two-space indentation): the layout
+        of ``json.dumps(indent=2, ensure_ascii=False)``, written by the faster
+        :func:`octane.plan.jsontext.dumps`."""
+        return jsontext.dumps(self.to_dict())
 
     @classmethod
     def from_dict(cls, data: Mapping[str, JSON]) -> Plan:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 import octane.commands.plan as plan_command
 from octane.cli import main
@@ -95,3 +96,13 @@ def test_the_last_release_of_a_series_has_no_plan(monkeypatch: pytest.MonkeyPatc
     assert err == ("octane: error: No upgrades available for OpenStack caracal on Ubuntu "
                    "jammy: caracal is the last release on jammy; upgrade the series to noble "
                    "first (octane upgrade-os)\n")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_yaml_plan_is_the_json_plan_as_pyyaml_writes_it(
+        name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # `-f yaml` uses libyaml's emitter when PyYAML has it; the text must stay what the
+    # pure-Python safe dumper writes for the golden JSON document
+    expected = yaml.safe_dump(json.loads((PLANS / f"{name}.json").read_text()),
+                              sort_keys=False, allow_unicode=True, width=100)
+    assert _run(name, "yaml", monkeypatch, capsys) == expected
