@@ -23,18 +23,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from octane.db.copy import CopyOptions, copy_databases
-from octane.db.endpoint import Endpoint
-from octane.db.schema import read_schema
-from octane.db.session import connect, quote_name
 from octane.twin.db import catalog, seed
 from octane.twin.services.mariadb import MariaDBServer, Tuning
+from tests.functional.db.checks import table_sums  # the tests' independent verification
+from tests.functional.db.servers import endpoint
 
 TUNING = Tuning(buffer_pool="2G", log_file_size="1G", max_allowed_packet="256M")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -48,23 +47,6 @@ class Outcome:
     seconds: float
     identical: bool
     detail: str = ""
-
-
-def endpoint(server: MariaDBServer) -> Endpoint:
-    creds = server.credentials
-    return Endpoint(creds.host, creds.port, creds.user, creds.password)
-
-
-def sums(server: MariaDBServer, databases: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """Rows and CHECKSUM TABLE of every base table."""
-    out: dict[str, tuple[int, int]] = {}
-    with connect(endpoint(server)) as session:
-        for database in databases:
-            for table in read_schema(session, database).tables:
-                name = f"{quote_name(database)}.{quote_name(table.name)}"
-                rows = int(session.scalar(f"SELECT COUNT(*) FROM {name}"))
-                out[table.label] = (rows, int(session.execute(f"CHECKSUM TABLE {name}")[0][1]))
-    return out
 
 
 def timed(action: Callable[[], None]) -> float:
@@ -123,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         data_mb = seed.data_bytes(source, databases) / 1e6
         print(f"seeded {rows} rows, {data_mb:.0f} MB of data+index in {seeded:.0f}s",
               flush=True)
-        expected = sums(source, databases)  # also warms the source's buffer pool
+        expected = table_sums(source, databases)  # also warms the source's buffer pool
         for method in args.methods.split(","):
             target = MariaDBServer(work / f"target-{method}", name=method, tuning=TUNING)
             try:
@@ -137,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     seconds = timed(lambda: run_mydumper(source, target, databases,  # noqa: B023
                                                          work))
-                got = sums(target, databases)
+                got = table_sums(target, databases)
                 outcomes.append(Outcome(method, seconds, got == expected,
                                         "" if got == expected else _diff(expected, got)))
                 print(f"{method}: {seconds:.1f}s, {data_mb / seconds:.1f} MB/s, "

@@ -17,7 +17,7 @@ from cliff.lister import Lister
 
 from octane.cloud.analysis import Analysis, analyse
 from octane.commands import plan as plan_command
-from octane.commands.base import ErrorContract, run_async
+from octane.commands.base import ErrorContract, gc_paused, run_async
 
 COLUMNS = ("Application", "Charm", "Kind", "Group", "Series", "Release", "Channel", "Origin",
            "Workload versions", "Why", "Problems")
@@ -26,7 +26,8 @@ COLUMNS = ("Application", "Charm", "Kind", "Group", "Series", "Release", "Channe
 async def _analyse(model: str | None) -> Analysis:
     session = await plan_command.open_model(model)
     try:
-        return analyse(await session.read_cloud())
+        with gc_paused():  # the snapshot: many objects, all kept
+            return analyse(await session.read_cloud())
     finally:
         await session.close()
 

@@ -3,16 +3,19 @@
 An :class:`~octane.errors.OctaneError` becomes one line on stderr (``octane: error: ...``)
 and its exit status; any other exception is a bug: one line on stderr pointing at the log
 file, the traceback in the log file only. Commands mix :class:`ErrorContract` in before the
-cliff base class (``class Plan(ErrorContract, Command)``). It also keeps two costs of cliff
-and asyncio off every run: :meth:`ErrorContract.get_epilog` and :func:`run_async`.
+cliff base class (``class Plan(ErrorContract, Command)``). It also keeps costs of cliff,
+asyncio and the garbage collector off commands that read a big model:
+:meth:`ErrorContract.get_epilog`, :func:`run_async` and :func:`gc_paused`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
 import sys
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
 from octane.errors import OctaneError
@@ -78,3 +81,22 @@ def run_async(main: Coroutine[Any, Any, T]) -> T:
 
     asyncio.run(keep())
     return box[0]
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block; collection resumes after it.
+
+    Reading a 5,000-unit model and planning it allocate a few hundred thousand objects that
+    all stay alive, and CPython's collector, triggered every 700 allocations, walked them
+    over and over: ~0.15 s of a plan of the large cloud (benchmarks/RESULTS.md). Only for
+    bounded blocks: garbage made inside waits until the block ends.
+    """
+    if not gc.isenabled():  # someone else paused it: theirs to resume
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

@@ -30,7 +30,7 @@ from cliff.command import Command
 from octane.apps.context import Level
 from octane.cloud.analysis import Analysis, analyse
 from octane.cloud.model import Cloud
-from octane.commands.base import ErrorContract, run_async
+from octane.commands.base import ErrorContract, gc_paused, run_async
 from octane.errors import OctaneError, UsageError
 from octane.plan import probes
 from octane.plan.builder import PlanResult, build, effective_options
@@ -190,24 +190,25 @@ async def make_plan(model: str | None, options: PlanOptions, *,
     empty: asyncio.Task[probes.EmptinessResult] | None = None
     client = None
     try:
-        status = await session.status()
-        refs = probes.hypervisor_refs(status, options.machines or None)
-        if options.group != "control-plane" and refs:
-            empty = asyncio.create_task(_emptiness(nova, session, refs))
-        cloud = await session.complete(status)
-        clock.done(f"read {len(cloud.applications)} applications, "
-                   f"{sum(len(a.units) for a in cloud.applications.values())} units")
-        analysis = analyse(cloud)
-        target = find_target(analysis, effective_options(analysis, options))
-        clock.done(f"analysed: {target.current} -> {target.target}")
-        found = await probes.gather(analysis, target.target, group=options.group,
-                                    juju=session, emptiness=None, started=empty)
-        client, note = await nova
-        if note:
-            found = replace(found, notes=(note, *found.notes))
-        clock.done(f"probed ({found.emptiness_source or 'no emptiness probe'})")
-        result = build(analysis, options, probes=found)
-        clock.done("planned")
+        with gc_paused():  # the snapshot and the plan: many objects, all kept
+            status = await session.status()
+            refs = probes.hypervisor_refs(status, options.machines or None)
+            if options.group != "control-plane" and refs:
+                empty = asyncio.create_task(_emptiness(nova, session, refs))
+            cloud = await session.complete(status)
+            clock.done(f"read {len(cloud.applications)} applications, "
+                       f"{sum(len(a.units) for a in cloud.applications.values())} units")
+            analysis = analyse(cloud)
+            target = find_target(analysis, effective_options(analysis, options))
+            clock.done(f"analysed: {target.current} -> {target.target}")
+            found = await probes.gather(analysis, target.target, group=options.group,
+                                        juju=session, emptiness=None, started=empty)
+            client, note = await nova
+            if note:
+                found = replace(found, notes=(note, *found.notes))
+            clock.done(f"probed ({found.emptiness_source or 'no emptiness probe'})")
+            result = build(analysis, options, probes=found)
+            clock.done("planned")
         return result, analysis
     finally:
         for task in (empty, nova):

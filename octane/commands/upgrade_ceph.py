@@ -26,9 +26,9 @@ from octane.ceph.handover import MonitorHandover, Timeouts
 from octane.ceph.juju_port import CephUnits, JujuCephPort, discover
 from octane.ceph.planner import AddMonitor, HandoverPlan, MonStep, RemoveMonitor, plan_handover
 from octane.commands.base import ErrorContract
+from octane.commands.seed import add_seed_arguments, again, with_models
 from octane.engine import Action, Registry, RunOptions, StepContext, log_banner, run_plan
-from octane.errors import NotFound, UsageError
-from octane.juju.settings import JujuSettings
+from octane.errors import UsageError
 from octane.juju.topology import TopologyModel
 from octane.plan.step import Plan, Step
 
@@ -125,9 +125,7 @@ class UpgradeCeph(ErrorContract, Command):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         """SEED [--model M] [--dry-run] [--auto-approve] [--quiet] [timeouts]."""
         parser = super().get_parser(prog_name)
-        parser.add_argument("seed", metavar="SEED", help="the seed model (upgrade-env)")
-        parser.add_argument("--model", "-m", metavar="MODEL", default=None,
-                            help="the original model (default: the current model)")
+        add_seed_arguments(parser)
         parser.add_argument("--dry-run", action="store_true",
                             help="print the planned steps and change nothing")
         parser.add_argument("--auto-approve", action="store_true",
@@ -146,23 +144,8 @@ class UpgradeCeph(ErrorContract, Command):
             raise UsageError("--cli-timeout and --step-timeout must be positive")
         if not parsed_args.quiet and not parsed_args.dry_run:
             sys.stdout.write(log_banner(self.app.log_path) + "\n")
-        return asyncio.run(self._main(parsed_args))
-
-    async def _main(self, args: Any) -> int:
-        settings = JujuSettings.from_env()
-        original = await TopologyModel.connect(args.model, settings)
-        try:
-            seed_name = args.seed if ":" in args.seed else f"{original.controller}:{args.seed}"
-            try:
-                seed = await TopologyModel.connect(seed_name, settings)
-            except NotFound as exc:
-                raise NotFound(f"seed {exc.message}", hint=exc.hint) from None
-            try:
-                return await self._handover(args, original, seed)
-            finally:
-                await seed.close()
-        finally:
-            await original.close()
+        return asyncio.run(with_models(
+            parsed_args, lambda original, seed: self._handover(parsed_args, original, seed)))
 
     async def _handover(self, args: Any, original: TopologyModel,
                         seed: TopologyModel) -> int:
@@ -196,8 +179,7 @@ class UpgradeCeph(ErrorContract, Command):
             auto_approve=args.auto_approve, quiet=args.quiet, max_parallel=1,
             resume="latest", scope=f"ceph:{original.name}:{seed.name}",
             allow_plan_change=True, noun="hand-over", log_path=self.app.log_path,
-            resume_command=f"octane upgrade-ceph {args.seed}"
-                           + (f" --model {args.model}" if args.model else "")))
+            resume_command=again("upgrade-ceph", args)))
         if outcome.status == "completed":
             final = await asyncio.to_thread(handover.live, "after the hand-over")
             out.write(f"Monitors now: {final.describe()}\n")

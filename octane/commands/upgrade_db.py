@@ -39,10 +39,10 @@ from cliff.command import Command
 
 from octane.commands import upgrade_db_steps as steps
 from octane.commands.base import ErrorContract
+from octane.commands.seed import add_seed_arguments, again, with_models
 from octane.commands.upgrade_db_flow import Discovery, abort, discover, downtime_report
 from octane.engine import Journal, RunOptions, log_banner, run_plan
-from octane.errors import GateFailed, NotFound, UsageError
-from octane.juju.settings import JujuSettings
+from octane.errors import GateFailed, UsageError
 from octane.juju.topology import TopologyModel
 
 
@@ -81,9 +81,7 @@ class UpgradeDb(ErrorContract, Command):
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         """SEED [--model M] [--auto-approve] [--quiet] [--force] [--abort] [--parallel N]."""
         parser = super().get_parser(prog_name)
-        parser.add_argument("seed", metavar="SEED", help="the seed model (upgrade-env)")
-        parser.add_argument("--model", "-m", metavar="MODEL", default=None,
-                            help="the original model (default: the current model)")
+        add_seed_arguments(parser)
         parser.add_argument("--auto-approve", action="store_true",
                             help="do not ask before starting")
         parser.add_argument("--quiet", "-q", action="store_true",
@@ -104,23 +102,8 @@ class UpgradeDb(ErrorContract, Command):
             raise UsageError("--parallel must be at least 1")
         if not parsed_args.quiet:
             sys.stdout.write(log_banner(self.app.log_path) + "\n")
-        return asyncio.run(self._main(parsed_args))
-
-    async def _main(self, args: Any) -> int:
-        settings = JujuSettings.from_env()
-        original = await TopologyModel.connect(args.model, settings)
-        try:
-            seed_name = args.seed if ":" in args.seed else f"{original.controller}:{args.seed}"
-            try:
-                seed = await TopologyModel.connect(seed_name, settings)
-            except NotFound as exc:
-                raise NotFound(f"seed {exc.message}", hint=exc.hint) from None
-            try:
-                return await self._run(args, original, seed)
-            finally:
-                await seed.close()
-        finally:
-            await original.close()
+        return asyncio.run(with_models(
+            parsed_args, lambda original, seed: self._run(parsed_args, original, seed)))
 
     async def _run(self, args: Any, original: TopologyModel, seed: TopologyModel) -> int:
         scope = f"upgrade-db:{original.controller}:{original.name}:{seed.name}"
@@ -144,8 +127,7 @@ class UpgradeDb(ErrorContract, Command):
         deps = steps.UpgradeDbDeps(original=original, seed=seed, source=found.source,
                                    target=found.target, parallel=args.parallel,
                                    force=args.force, services=dict(found.services))
-        command = f"octane upgrade-db {args.seed}" + (f" --model {args.model}"
-                                                      if args.model else "")
+        command = again("upgrade-db", args)
         outcome = await run_plan(plan, steps.ACTIONS, deps, RunOptions(
             auto_approve=args.auto_approve, quiet=args.quiet, max_parallel=1,
             resume=choice.resume, scope=scope, allow_plan_change=True,

@@ -42,6 +42,26 @@ class ScenarioError(OctaneError):
     """A scenario file that cannot describe a real cloud."""
 
 
+def model_section(source: str, model: str, name: str, raw: Any,
+                  keys: frozenset[str]) -> tuple[str, dict[str, Any]]:
+    """A model's reserved section (``models.<model>.<name>``) as a mapping of known keys, and
+    the path its problems are reported under.
+
+    For the modules that own a reserved section (``databases:``, ``ceph:``): an absent
+    section is an empty mapping; anything but a mapping, or an unknown key, is one
+    ScenarioError line naming the file and the path, as everywhere in a scenario.
+    """
+    where = f"{source}: models.{model}.{name}"
+    raw = {} if raw is None else raw
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: expected a mapping")
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise ScenarioError(f"{where}.{unknown[0]}: unknown key (expected one of "
+                            f"{', '.join(sorted(keys))})")
+    return where, raw
+
+
 @dataclass(frozen=True)
 class MachineSpec:
     """A machine (or container ``N/lxd/M``) and where it is."""

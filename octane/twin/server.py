@@ -7,7 +7,8 @@ One :class:`TwinServer` owns, all on 127.0.0.1 and on free ports:
 - the admin side channel with its token (``admin.py``);
 - extensions that other parts of the twin start from scenario sections (see
   :data:`EXTENSIONS`): ``openstack:`` (octane/twin/openstack), ``databases:``
-  (octane/twin/services/mariadb.py) and ``ceph:`` (octane/twin/services/ceph.py).
+  (octane/twin/services/database_extension.py) and ``ceph:``
+  (octane/twin/services/ceph_extension.py).
 
 Its data dir holds ``juju/`` (JUJU_DATA), ``bin/juju`` (the CLI shim), ``tls/``,
 ``hostkeys/<model>/<machine>/`` (the machines' SSH host keys, for the twin's sshd) and

@@ -17,12 +17,12 @@ import re
 import stat
 import sys
 import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from octane.twin import admin_client
 
 SUPPORTED = ("status", "models", "exec", "run", "config", "model-config", "version")
 
@@ -66,13 +66,9 @@ class Twin:
     def call(self, method: str, path: str, body: dict[str, Any] | None = None,
              query: dict[str, str] | None = None, timeout: float = 330) -> Any:
         """One admin request; an error answer becomes :class:`ShimError`."""
-        url = self.base + path + ("?" + urllib.parse.urlencode(query) if query else "")
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method, headers={
-            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return json.loads(response.read() or b"{}")
+            return admin_client.request(self.base, self.token, method, path, body, query,
+                                        timeout)
         except urllib.error.HTTPError as exc:
             try:
                 doc = json.loads(exc.read())

@@ -29,11 +29,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import threading
 import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +38,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from octane.twin import admin_client
 from octane.twin import scenario as scenario_mod
 from octane.twin.behaviours import BehaviourRegistry
 from octane.twin.executors import Executor
@@ -65,13 +63,9 @@ class AdminClient:
     def request(self, method: str, path: str, body: dict[str, Any] | None = None,
                 query: dict[str, str] | None = None, timeout: float = 30.0) -> Any:
         """One JSON request; non-2xx answers raise :class:`AdminError`."""
-        url = self.base + path + ("?" + urllib.parse.urlencode(query) if query else "")
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(url, data=data, method=method, headers={
-            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as response:
-                return json.loads(response.read() or b"{}")
+            return admin_client.request(self.base, self.token, method, path, body, query,
+                                        timeout)
         except urllib.error.HTTPError as exc:
             raise AdminError(exc.read().decode(errors="replace")) from None
 

@@ -6,10 +6,10 @@ changes the Ceph OSD map, nova-compute's ``disable`` switches the Nova service o
 gives every model a handle per *kind* of service (``UnitContext.services``):
 
 - ``"database"`` -- :class:`DatabaseService`: the model's MySQL. A real MariaDB is attached
-  by ``octane/twin/services/mariadb.py`` (``TwinServer.attach_service(model, "database",
-  handle)``); otherwise :class:`SimulatedDatabases` keeps row counts in memory.
+  by ``octane/twin/services/database_extension.py`` (``TwinServer.attach_service(model,
+  "database", handle)``); otherwise :class:`SimulatedDatabases` keeps row counts in memory.
 - ``"ceph"`` -- :class:`CephService`: OSD flags and ``ceph versions``. Real ceph-mon daemons
-  attach theirs from ``octane/twin/services/ceph.py``; otherwise :class:`SimulatedCeph`
+  attach theirs from ``octane/twin/services/ceph_extension.py``; otherwise :class:`SimulatedCeph`
   derives the daemon versions from the ceph units of the model.
 - ``"openstack"`` -- :class:`ComputeService`: the Nova view of one hypervisor. The twin's
   OpenStack APIs (``octane/twin/openstack``) attach their state when the scenario has an

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import json
 import os
 import random
@@ -38,62 +37,17 @@ from octane.twin.services.ceph import (
     addrvec,
     private_file,
 )
-
-
-class AddressLease:
-    """A loopback address held by this process; its locked file makes other runs skip it."""
-
-    def __init__(self, addr: str, fd: int) -> None:
-        self.addr, self._fd = addr, fd
-
-    def release(self) -> None:
-        """Let other runs use the address again; the lock file goes while still locked (a
-        run that opened it meanwhile sees it was unlinked and retries, see lease_address)."""
-        if self._fd >= 0:
-            (LOCK_DIR / self.addr).unlink(missing_ok=True)
-            os.close(self._fd)
-            self._fd = -1
-
-
-def _lock(path: Path) -> int | None:
-    """An fd holding an exclusive flock on ``path``'s current file, or None."""
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        if os.fstat(fd).st_ino == os.stat(path).st_ino:
-            return fd
-    except OSError:           # held by another run, or unlinked after we opened it
-        pass
-    os.close(fd)
-    return None
+from octane.twin.services.loopback import AddressLease, hold, start_logged, stop_processes
 
 
 def lease_address(addr: str | None = None, *, rng: random.Random | None = None,
                   attempts: int = 200) -> AddressLease:
     """Hold ``addr``, or a random free 127.a.b.c (a in 64..191), free on 3300 and 6789."""
-    rng = rng or random.SystemRandom()
-    LOCK_DIR.mkdir(mode=0o1777, exist_ok=True)
-    for _ in range(1 if addr else attempts):
-        ip = addr or f"127.{rng.randint(64, 191)}.{rng.randint(0, 255)}.{rng.randint(2, 254)}"
-        fd = _lock(LOCK_DIR / ip)
-        if fd is None:
-            continue
-        if all(_port_free(ip, port) for port in MON_PORTS):
-            return AddressLease(ip, fd)
-        AddressLease(ip, fd).release()          # busy: drop our lock file with the lock
-    raise CephUnavailable(f"no free loopback address ({addr or f'{attempts} tries'})")
-
-
-def _port_free(addr: str, port: int) -> bool:
-    """Nothing listens there. SO_REUSEADDR, as ceph-mon itself sets it: a TIME_WAIT left
-    by a monitor that just stopped must not keep its successor off the same address."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((addr, port))
-        except OSError:
-            return False
-    return True
+    held = hold(MON_PORTS, lock_dir=LOCK_DIR, second_octet=(64, 191), addr=addr,
+                attempts=attempts, rng=rng)
+    if held is None:
+        raise CephUnavailable(f"no free loopback address ({addr or f'{attempts} tries'})")
+    return held
 
 
 def read_admin_socket(path: Path, prefix: str, timeout: float = 5.0) -> dict[str, Any] | None:
@@ -259,25 +213,15 @@ class RealCephCluster(CephCluster):
         proc = self._procs.get(key)
         if proc is not None and proc.poll() is None:
             return
-        with open(self.base / "log" / f"stdout.{key}.log", "ab") as log:
-            proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=_env(),
-                preexec_fn=_die_with_parent if self.die_with_parent else None)
+        proc = start_logged(argv, self.base / "log" / f"stdout.{key}.log", env=_env(),
+                            preexec_fn=_die_with_parent if self.die_with_parent else None)
         self._procs[key] = proc
         (self.base / "run" / f"launch.{key}.pid").write_text(f"{proc.pid}\n")
 
     def _halt(self, keys: Iterable[str], *, sig: int = signal.SIGTERM, grace: float = 10.0) -> None:
-        procs = [(key, self._procs.pop(key)) for key in list(keys) if key in self._procs]
-        for _, proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(sig)
-        deadline = time.monotonic() + grace
-        for key, proc in procs:
-            try:
-                proc.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+        procs = {key: self._procs.pop(key) for key in list(keys) if key in self._procs}
+        stop_processes(procs.values(), sig=sig, grace=grace)
+        for key in procs:
             (self.base / "run" / f"launch.{key}.pid").unlink(missing_ok=True)
 
     def pids(self) -> dict[str, int]:

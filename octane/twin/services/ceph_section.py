@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from octane.twin.scenario import ScenarioError
+from octane.twin.scenario import ScenarioError, model_section
 
 KEYS = frozenset({"cluster", "application", "monitors", "real", "fast", "osd"})
 
@@ -36,14 +36,7 @@ class CephSection:
 
 def parse_section(source: str, model: str, raw: Any) -> CephSection:
     """Validate ``models.<model>.ceph``; the first problem is one line naming its path."""
-    where = f"{source}: models.{model}.ceph"
-    raw = {} if raw is None else raw
-    if not isinstance(raw, dict):
-        raise ScenarioError(f"{where}: expected a mapping")
-    unknown = sorted(set(raw) - KEYS)
-    if unknown:
-        raise ScenarioError(f"{where}.{unknown[0]}: unknown key (expected one of "
-                            f"{', '.join(sorted(KEYS))})")
+    where, raw = model_section(source, model, "ceph", raw, KEYS)
     monitors = raw.get("monitors", "bootstrap")
     if monitors not in ("bootstrap", "join"):
         raise ScenarioError(f"{where}.monitors: expected bootstrap or join, not {monitors!r}")

@@ -23,7 +23,7 @@ from typing import Any
 
 from octane.twin.db import catalog, schema_sync
 from octane.twin.db.seed import SeedSize
-from octane.twin.scenario import ScenarioError
+from octane.twin.scenario import ScenarioError, model_section
 
 KEYS = frozenset({"application", "contents", "release", "size", "databases", "ssh"})
 CONTENTS = ("seeded", "empty", "none")
@@ -49,14 +49,7 @@ class DatabaseSection:
 
 def parse_section(source: str, model: str, raw: Any) -> DatabaseSection:
     """Validate ``models.<model>.databases``; the first problem is one line naming its path."""
-    where = f"{source}: models.{model}.databases"
-    raw = {} if raw is None else raw
-    if not isinstance(raw, dict):
-        raise ScenarioError(f"{where}: expected a mapping")
-    unknown = sorted(set(raw) - KEYS)
-    if unknown:
-        raise ScenarioError(f"{where}.{unknown[0]}: unknown key (expected one of "
-                            f"{', '.join(sorted(KEYS))})")
+    where, raw = model_section(source, model, "databases", raw, KEYS)
     contents = raw.get("contents", "seeded")
     if contents not in CONTENTS:
         raise ScenarioError(f"{where}.contents: expected one of {', '.join(CONTENTS)}, "

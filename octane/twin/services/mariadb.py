@@ -26,9 +26,7 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from octane.errors import OctaneError
+from octane.twin.services.loopback import free_port, start_logged, stop_processes, wait_ready
 
 #: How long a fresh server may take to answer a ping (measured 0.4–0.5 s; CI is slower).
 START_TIMEOUT = 60.0
@@ -53,13 +52,6 @@ def binary(name: str) -> str:
     if not found:
         raise MariaDBError(f"{name} is not installed", hint="run scripts/bootstrap.sh")
     return found
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now (the kernel's pick for port 0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -181,22 +173,14 @@ class MariaDBServer:
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """SIGTERM, wait up to ``timeout`` for a clean shutdown, then SIGKILL."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+        if process is not None:
+            stop_processes([process], grace=timeout)
 
     def kill(self) -> None:
         """SIGKILL at once: a crash, for tests of what survives one."""
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait(10)
+        if process is not None:
+            stop_processes([process], sig=signal.SIGKILL)
 
     def __enter__(self) -> MariaDBServer:
         self.start()
@@ -285,22 +269,14 @@ class MariaDBServer:
     def _launch(self, timeout: float) -> bool:
         """Start mariadbd; True once it answers a ping, False if it exited (port taken?)."""
         self.error_log.write_text("")
-        log = open(self.base / "stdout.log", "ab")  # noqa: SIM115 - handed to the child
-        try:
-            self._process = subprocess.Popen(
-                [binary("mariadbd"), f"--defaults-file={self.server_cnf}"],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True)
-        finally:
-            log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                self._process = None
-                return False
-            if self._ping():
-                return True
-            time.sleep(0.05)
+        self._process = start_logged(
+            [binary("mariadbd"), f"--defaults-file={self.server_cnf}"],
+            self.base / "stdout.log", start_new_session=True)
+        answered = wait_ready(self._process, self._ping, timeout=timeout, interval=0.05)
+        if answered is False:
+            self._process = None
+        if answered is not None:
+            return answered
         self.kill()
         raise MariaDBError(f"MariaDB '{self.name}' did not answer within {timeout:.0f}s")
 

@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from octane.errors import OctaneError
-from octane.twin.services.mariadb import free_port
+from octane.twin.services.loopback import free_port, start_logged, stop_processes, wait_ready
 
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
@@ -153,14 +151,8 @@ class SSHServer:
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """SIGTERM the daemon, SIGKILL after ``timeout``."""
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        if process is not None:
+            stop_processes([process], grace=timeout)
 
     def __enter__(self) -> SSHServer:
         self.start()
@@ -199,25 +191,22 @@ class SSHServer:
         (self.base / "sshd_config").write_text(config)
 
     def _launch(self, timeout: float) -> bool:
-        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
-        try:
-            self._process = subprocess.Popen(
-                [SSHD, "-D", "-e", "-f", str(self.base / "sshd_config")], stdout=log,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        finally:
-            log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                self._process = None
-                return False
-            try:
-                with socket.create_connection((self.host, self.port), timeout=0.5):
-                    return True
-            except OSError:
-                time.sleep(0.02)
+        self._process = start_logged([SSHD, "-D", "-e", "-f", str(self.base / "sshd_config")],
+                                     self.log_path, start_new_session=True)
+        accepted = wait_ready(self._process, self._accepts, timeout=timeout, interval=0.02)
+        if accepted is False:
+            self._process = None
+        if accepted is not None:
+            return accepted
         self.stop()
         raise SSHDError(f"sshd did not accept connections within {timeout:.0f}s")
+
+    def _accepts(self) -> bool:
+        try:
+            with socket.create_connection((self.host, self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
 
     def _log_tail(self) -> str:
         try:

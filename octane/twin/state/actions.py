@@ -93,11 +93,7 @@ def _await_outcome(model: ModelState, action: Action,
         model.touch("action", action.id)
         activity.advance(model)
 
-    spawn = model.runtime.spawn
-    if spawn is not None:
-        spawn(run())
-    else:
-        run_now(run())
+    _start(model, run())
 
 
 def enqueue_exec(model: ModelState, op: TaskOperation, receiver: str, command: str,
@@ -155,11 +151,16 @@ def _dispatch(model: ModelState, action: Action, request: ExecRequest,
         model.touch("action", action.id)
         activity.advance(model)
 
+    _start(model, run())
+
+
+def _start(model: ModelState, coro: Coroutine[Any, Any, None]) -> None:
+    """Run ``coro`` as a task of the twin's event loop, or at once when there is none."""
     spawn = model.runtime.spawn
     if spawn is not None:
-        spawn(run())
+        spawn(coro)
     else:
-        run_now(run())
+        run_now(coro)
 
 
 def run_now(coro: Coroutine[Any, Any, None]) -> None:

@@ -17,13 +17,50 @@ What a trial checks:
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from octane.engine.journal import Journal
 
 WAIT = 60.0
+
+
+def settings(default_points: int) -> tuple[int, int]:
+    """(kill points aimed at, random seed): ``OCTANE_CRASH_POINTS`` (else ``default_points``)
+    and ``OCTANE_CRASH_SEED`` (else a fresh one; every failure message names it)."""
+    points = int(os.environ.get("OCTANE_CRASH_POINTS", str(default_points)))
+    seed = int(os.environ.get("OCTANE_CRASH_SEED", random.randrange(2**32)))
+    return points, seed
+
+
+def journal_done(path: Path, scope: str) -> set[str]:
+    """The steps the journal at ``path`` records done in the unfinished run of ``scope`` (the
+    run a resume would continue); empty without a journal or such a run."""
+    if not path.exists():
+        return set()
+    journal = Journal(path)
+    try:
+        run = journal.latest_unfinished(scope)
+        if run is None:
+            return set()
+        return {s for s, r in journal.steps(run.id).items() if r.state == "done"}
+    finally:
+        journal.close()
+
+
+def differences(want: object, got: object, path: str = "") -> list[str]:
+    """Where two end states differ, as ``path: want -> got`` (the first ten)."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        out: list[str] = []
+        for key in sorted(set(want) | set(got)):
+            out += differences(want.get(key), got.get(key), f"{path}/{key}")
+        return out[:10]
+    return [] if want == got else [f"{path}: {want!r} -> {got!r}"]
 
 
 @dataclass
@@ -112,3 +149,20 @@ class CrashHarness:
             for pid, done in protected:
                 result.redone += sorted(set(started.get(pid, [])) & done)
         return result
+
+    def check(self, points: int) -> None:
+        """Trials of one to three kills each until ``points`` kills have landed (at most
+        ``2 * points`` trials): each must end like the reference run of :meth:`calibrate`,
+        exit 0 and redo no finished step."""
+        kills = trials = 0
+        while kills < points and trials < 2 * points:
+            trial = self.trial(kills=self.rng.randint(1, 3))
+            trials += 1
+            kills += trial.kills
+            where = f"seed {self.seed}, trial {trials}, kill delays {trial.kill_delays}"
+            assert trial.exit_code == 0, f"resumed run failed ({where})"
+            assert trial.end_state == self.reference, \
+                f"end state differs ({where}): {differences(self.reference, trial.end_state)}"
+            assert trial.redone == [], f"finished steps redone: {trial.redone} ({where})"
+        assert kills >= points, \
+            f"only {kills} kills landed in {trials} trials (seed {self.seed})"

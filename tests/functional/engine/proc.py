@@ -6,24 +6,20 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from octane.engine.journal import Journal, StepRecord, default_path
 from octane.plan.step import Plan
+from tests import rigs
+from tests.rigs import ROOT, Children, Proc
 
-ROOT = Path(__file__).resolve().parents[3]
 WAIT = 30.0  # upper bound of every wait below; none is expected to come close
 
 
 def wait_until(predicate: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
     """Poll ``predicate`` every 20 ms; fail the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
+    rigs.wait_until(predicate, what, timeout)
 
 
 def snapshot(work: Path) -> dict[str, str]:
@@ -42,21 +38,15 @@ class Driver:
         self.work.mkdir(parents=True)
         self.plan_file = self.dir / "plan.json"
         self.plan_file.write_text(plan.to_json())
-        self.count = 0
+        self.children = Children(self.dir, {**os.environ, "PYTHONUNBUFFERED": "1"},
+                                 timeout=WAIT, name="driver")
 
     def argv(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "tests.functional.engine.driver",
                 str(self.plan_file), str(self.work), *args]
 
     def start(self, *args: str, stdin: int | None = subprocess.DEVNULL) -> Proc:
-        self.count += 1
-        out = self.dir / f"out-{self.count}.txt"
-        err = self.dir / f"err-{self.count}.txt"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with out.open("w") as fo, err.open("w") as fe:
-            popen = subprocess.Popen(self.argv(*args), cwd=ROOT, stdin=stdin, stdout=fo,
-                                     stderr=fe, env=env)
-        return Proc(popen, out, err)
+        return self.children.start(self.argv(*args), stdin=stdin)
 
     def run(self, *args: str, answers: str | None = None) -> Proc:
         proc = self.start(*args, stdin=subprocess.PIPE if answers is not None else
@@ -80,37 +70,6 @@ class Driver:
             pid, event, sid = line.split(" ", 2)
             rows.append((int(pid), event, sid))
         return rows
-
-
-class Proc:
-    """A started driver process, its output files and exit status."""
-
-    def __init__(self, popen: subprocess.Popen[bytes], out: Path, err: Path) -> None:
-        self.popen = popen
-        self.out_path = out
-        self.err_path = err
-
-    @property
-    def out(self) -> str:
-        return self.out_path.read_text()
-
-    @property
-    def err(self) -> str:
-        return self.err_path.read_text()
-
-    def wait(self, timeout: float = WAIT) -> int:
-        try:
-            return self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait(5)
-            raise AssertionError(f"driver did not exit; output:\n{self.out}\n{self.err}") \
-                from None
-
-    def wait_for_output(self, text: str) -> None:
-        wait_until(lambda: text in self.out or self.popen.poll() is not None,
-                   f"{text!r} in the output")
-        assert text in self.out, f"process ended without {text!r}:\n{self.out}\n{self.err}"
 
 
 def journal_steps(run_id: str | None = None) -> tuple[str, dict[str, StepRecord]]:

@@ -7,8 +7,6 @@ uninterrupted one, without redoing a finished step.
 
 from __future__ import annotations
 
-import os
-import random
 import shutil
 import subprocess
 from collections import defaultdict
@@ -16,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from octane.engine.journal import Journal, default_path
-from tests.functional.engine.crash import CrashHarness, Target
+from octane.engine.journal import default_path
+from tests.functional.engine.crash import CrashHarness, Target, journal_done, settings
 from tests.functional.engine.plans import crash_plan
-from tests.functional.engine.proc import ROOT, Driver, snapshot
+from tests.functional.engine.proc import Driver, snapshot
+from tests.rigs import ROOT
 
 SCOPE = "engine-test"
 
@@ -36,18 +35,6 @@ def _file_target(driver: Driver) -> Target:
         return subprocess.Popen(driver.argv(*args), cwd=ROOT, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def journal_done() -> set[str]:
-        if not default_path().exists():
-            return set()
-        journal = Journal(default_path())
-        try:
-            run = journal.latest_unfinished(SCOPE)
-            if run is None:
-                return set()
-            return {s for s, r in journal.steps(run.id).items() if r.state == "done"}
-        finally:
-            journal.close()
-
     def started_by() -> dict[int, list[str]]:
         out: dict[int, list[str]] = defaultdict(list)
         for pid, event, sid in driver.history():
@@ -56,25 +43,15 @@ def _file_target(driver: Driver) -> Target:
         return out
 
     return Target(reset=reset, launch=launch, end_state=lambda: snapshot(driver.work),
-                  journal_done=journal_done, started_by=started_by)
+                  journal_done=lambda: journal_done(default_path(), SCOPE),
+                  started_by=started_by)
 
 
 @pytest.mark.slow
 def test_sigkill_at_random_points_then_resume_ends_in_the_same_state(tmp_path: Path) -> None:
-    points = int(os.environ.get("OCTANE_CRASH_POINTS", "50"))
-    seed = int(os.environ.get("OCTANE_CRASH_SEED", random.randrange(2**32)))
+    points, seed = settings(default_points=50)
     driver = Driver(tmp_path, crash_plan())
     harness = CrashHarness(_file_target(driver), seed)
     reference = harness.calibrate()
     assert isinstance(reference, dict) and reference["final.txt"].startswith("B+c0+0.0")
-    kills = 0
-    trials = 0
-    while kills < points and trials < 2 * points:
-        trial = harness.trial(kills=harness.rng.randint(1, 3))
-        trials += 1
-        kills += trial.kills
-        where = f"seed {seed}, trial {trials}, kill delays {trial.kill_delays}"
-        assert trial.exit_code == 0, f"resumed run failed ({where})"
-        assert trial.end_state == reference, f"end state differs ({where})"
-        assert trial.redone == [], f"finished steps redone: {trial.redone} ({where})"
-    assert kills >= points, f"only {kills} kills landed in {trials} trials (seed {seed})"
+    harness.check(points)

@@ -13,7 +13,6 @@ from pathlib import Path
 from octane.plan.step import Plan, Step
 from tests.functional.engine.plans import cloud_plan, write
 from tests.functional.engine.proc import (
-    ROOT,
     WAIT,
     Driver,
     journal_steps,
@@ -21,6 +20,7 @@ from tests.functional.engine.proc import (
     snapshot,
     status_json,
 )
+from tests.rigs import ROOT
 
 CLOUD_END = {"pre.txt": "P", "app1.txt": "1", "app2.txt": "2", "hv0.txt": "h0",
              "hv1.txt": "h1", "hv2.txt": "h2", "all.txt": "P+1+2+h0+h1+h2",

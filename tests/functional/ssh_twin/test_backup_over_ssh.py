@@ -17,7 +17,8 @@ from pathlib import Path
 from octane.engine.journal import Journal
 from octane.twin.state.controller import ControllerState
 from octane.twin.state.machines import host_key_pair
-from tests.functional.upgrade_db.rig import ROOT, Rig, scenario, side_by_side
+from tests.functional.upgrade_db.rig import Rig, scenario, side_by_side
+from tests.rigs import ROOT
 
 LEADER = "mysql-innodb-cluster/0"
 CONTROL_PLANE = ("upgrade", "control-plane", "--model", "openstack", "--auto-approve",

@@ -1,30 +1,25 @@
 """Run the real ``octane upgrade`` process against a twin and read the twin's state back.
 
 The twin runs in this process (a background thread); ``octane`` runs as a child process
-with ``JUJU_DATA`` pointing at the twin, the twin's ``OS_*`` credentials (so emptiness and
-the scheduler are asked of Nova), its own ``OCTANE_DATA`` (journal, logs, notes), and a
-short ``OCTANE_IDLE_PERIOD``: the twin's clock runs ``scale`` times faster than ours, so
-the 10 s that a real controller needs to look idle would only slow the tests down.
+with the environment of :func:`tests.rigs.octane_env` (the twin's ``JUJU_DATA`` and ``OS_*``
+credentials, its own ``OCTANE_DATA``, a short ``OCTANE_IDLE_PERIOD``: the twin's clock runs
+``scale`` times faster than ours).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from octane.releases import catalogue
 from octane.twin import scenario as scenario_mod
 from octane.twin.testing import RunningTwin, running_twin
+from tests.rigs import OCTANE, ROOT, Children, Proc, load_scenario, octane_env
 
-ROOT = Path(__file__).resolve().parents[3]
 SCENARIOS = ROOT / "etc" / "scenarios"
 MODEL = "openstack"
 #: Every child process is bounded; a full focal-ussuri run takes well under a minute.
@@ -37,13 +32,13 @@ def scenario(name: str, *, vms: bool = True,
              tweak: Callable[[dict[str, Any]], None] | None = None) -> scenario_mod.Scenario:
     """A scenario of etc/scenarios, optionally with its VMs migrated away (empty
     hypervisors, as an operator leaves them before upgrading) or otherwise tweaked."""
-    doc = yaml.safe_load((SCENARIOS / f"{name}.yaml").read_text())
-    if not vms:
-        for model in doc["models"].values():
-            model.get("openstack", {}).pop("vms", None)
-    if tweak is not None:
-        tweak(doc)
-    return scenario_mod.parse(doc, name)
+    def change(doc: dict[str, Any]) -> None:
+        if not vms:
+            for model in doc["models"].values():
+                model.get("openstack", {}).pop("vms", None)
+        if tweak is not None:
+            tweak(doc)
+    return load_scenario(SCENARIOS / f"{name}.yaml", change)
 
 
 @dataclass
@@ -52,8 +47,12 @@ class Octane:
 
     twin: RunningTwin
     data: Path
-    env: dict[str, str] = field(default_factory=dict)
-    count: int = 0
+    children: Children
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The children's environment."""
+        return self.children.env
 
     @property
     def model(self) -> str:
@@ -63,18 +62,12 @@ class Octane:
     def argv(self, *args: str) -> list[str]:
         """``python -m octane.cli upgrade ... --model M``."""
         command, *rest = args
-        return [sys.executable, "-m", "octane.cli", command, *rest, "--model", self.model]
+        return [*OCTANE, command, *rest, "--model", self.model]
 
     def start(self, *args: str, stdin: int | None = subprocess.DEVNULL,
               env: dict[str, str] | None = None) -> Proc:
         """Start ``octane <args> --model M`` with output to files."""
-        self.count += 1
-        out = self.data / f"out-{self.count}.txt"
-        err = self.data / f"err-{self.count}.txt"
-        with out.open("w") as fo, err.open("w") as fe:
-            popen = subprocess.Popen(self.argv(*args), cwd=ROOT, stdin=stdin, stdout=fo,
-                                     stderr=fe, env={**self.env, **(env or {})})
-        return Proc(popen, out, err)
+        return self.children.start(self.argv(*args), stdin=stdin, env=env)
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> Proc:
         """Run to the end (bounded)."""
@@ -92,53 +85,18 @@ class Octane:
         return self.twin.inspect(lambda c: fn(c.runtime.services[MODEL]["openstack"]))
 
 
-class Proc:
-    """A started ``octane`` process, its output files and exit status."""
-
-    def __init__(self, popen: subprocess.Popen[bytes], out: Path, err: Path) -> None:
-        self.popen = popen
-        self.out_path, self.err_path = out, err
-
-    @property
-    def out(self) -> str:
-        return self.out_path.read_text()
-
-    @property
-    def err(self) -> str:
-        return self.err_path.read_text()
-
-    @property
-    def code(self) -> int | None:
-        return self.popen.returncode
-
-    def wait(self, timeout: float = RUN_TIMEOUT) -> int:
-        try:
-            return self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait(5)
-            raise AssertionError(f"octane did not exit; output:\n{self.out[-3000:]}\n"
-                                 f"{self.err[-3000:]}") from None
-
-    def errors(self) -> list[str]:
-        """The ``octane: error:`` lines on stdout and stderr."""
-        return [line for line in (self.out + self.err).splitlines()
-                if line.startswith("octane: error:")]
-
-
 @contextlib.contextmanager
 def octane_on(spec: scenario_mod.Scenario, tmp: Path, *, scale: float = SCALE,
               idle_period: str = "0.1") -> Iterator[Octane]:
     """A twin on ``spec`` and the environment for ``octane`` processes against it."""
     with running_twin(spec, data_dir=tmp / "twin", scale=scale) as twin:
         data = tmp / "octane"
-        data.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OS_", "OCTANE_"))}
-        env.update(twin.env(env))
-        env.update(twin.server.services.get("openstack", {}).get("environ", {}))
-        env.update(OCTANE_DATA=str(data), OCTANE_IDLE_PERIOD=idle_period,
-                   PYTHONUNBUFFERED="1", OCTANE_TIMEOUT="20")
-        yield Octane(twin=twin, data=data, env=env)
+        env = octane_env(twin, data, OCTANE_IDLE_PERIOD=idle_period)
+        children = Children(data, env, timeout=RUN_TIMEOUT)
+        try:
+            yield Octane(twin=twin, data=data, children=children)
+        finally:
+            children.kill_running()
 
 
 # -- reading the outcome -------------------------------------------------------------------

@@ -10,8 +10,6 @@ message). Uses the engine's harness (tests/functional/engine/crash.py).
 
 from __future__ import annotations
 
-import os
-import random
 import re
 import shutil
 import subprocess
@@ -21,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from octane.engine.journal import Journal
-from tests.functional.engine.crash import CrashHarness, Target
+from tests.functional.engine.crash import CrashHarness, Target, journal_done, settings
 from tests.functional.upgrade.cloud import Octane, end_state, octane_on, scenario
 
 SCOPE = "upgrade:twin:openstack"
@@ -29,8 +27,12 @@ RUN = ("upgrade", "--auto-approve", "--quiet", "--no-backup")
 _START = re.compile(r"\[octane\.engine\.runner\] start (\S+): ")
 
 
+def _journal_path(octane: Octane) -> Path:
+    return octane.data / "journal" / "octane.sqlite"
+
+
 def _journal(octane: Octane) -> Journal | None:
-    path = octane.data / "journal" / "octane.sqlite"
+    path = _journal_path(octane)
     return Journal(path) if path.exists() else None
 
 
@@ -54,18 +56,6 @@ def upgrade_target(octane: Octane) -> Target:
                 recorded.close()
         return octane.start(*RUN, *(("--resume",) if resume and recorded else ())).popen
 
-    def journal_done() -> set[str]:
-        journal = _journal(octane)
-        if journal is None:
-            return set()
-        try:
-            run = journal.latest_unfinished(SCOPE)
-            if run is None:
-                return set()
-            return {s for s, r in journal.steps(run.id).items() if r.state == "done"}
-        finally:
-            journal.close()
-
     def started_by() -> dict[int, list[str]]:
         """Per process (from the journal's attempts), the steps its log says it started."""
         out: dict[int, list[str]] = defaultdict(list)
@@ -83,37 +73,17 @@ def upgrade_target(octane: Octane) -> Target:
         return out
 
     return Target(reset=reset, launch=launch, end_state=lambda: end_state(octane.state()),
-                  journal_done=journal_done, started_by=started_by)
-
-
-def _differences(want: object, got: object, path: str = "") -> list[str]:
-    """Where two end states differ, as ``path: want -> got`` (the first ten)."""
-    if isinstance(want, dict) and isinstance(got, dict):
-        out: list[str] = []
-        for key in sorted(set(want) | set(got)):
-            out += _differences(want.get(key), got.get(key), f"{path}/{key}")
-        return out[:10]
-    return [] if want == got else [f"{path}: {want!r} -> {got!r}"]
+                  journal_done=lambda: journal_done(_journal_path(octane), SCOPE),
+                  started_by=started_by)
 
 
 @pytest.mark.slow
 def test_sigkill_at_random_points_then_resume_ends_like_an_uninterrupted_run(
         tmp_path: Path) -> None:
-    points = int(os.environ.get("OCTANE_CRASH_POINTS", "10"))
-    seed = int(os.environ.get("OCTANE_CRASH_SEED", random.randrange(2**32)))
+    points, seed = settings(default_points=10)
     with octane_on(scenario("focal-ussuri", vms=False), tmp_path) as octane:
         harness = CrashHarness(upgrade_target(octane), seed)
         reference = harness.calibrate()
         assert isinstance(reference, dict)
         assert reference["applications"]["keystone"]["channel"] == "victoria/stable"
-        kills = trials = 0
-        while kills < points and trials < 2 * points:
-            trial = harness.trial(kills=harness.rng.randint(1, 3))
-            trials += 1
-            kills += trial.kills
-            where = f"seed {seed}, trial {trials}, kill delays {trial.kill_delays}"
-            assert trial.exit_code == 0, f"resumed run failed ({where})"
-            assert trial.end_state == reference, \
-                f"end state differs ({where}): {_differences(reference, trial.end_state)}"
-            assert trial.redone == [], f"finished steps redone: {trial.redone} ({where})"
-        assert kills >= points, f"only {kills} kills landed in {trials} trials (seed {seed})"
+        harness.check(points)

@@ -17,12 +17,12 @@ from octane.releases import catalogue
 from tests.functional.upgrade.cloud import (
     MODEL,
     Octane,
-    Proc,
     octane_on,
     origin,
     releases_of,
     scenario,
 )
+from tests.rigs import Proc
 
 CONTROL_PLANE = ("upgrade", "control-plane", "--auto-approve", "--no-backup", "--no-archive")
 RESUME = "Resume with: octane upgrade control-plane --model twin:admin/openstack"
@@ -43,14 +43,6 @@ def _channel(octane: Octane, app: str) -> str:
 
 def _origin(octane: Octane, app: str) -> str | None:
     return origin(octane.state()["applications"][app])
-
-
-def _wait_for_line(proc: Proc, text: str, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in proc.out:
-        assert proc.popen.poll() is None, f"octane ended before {text!r}:\n{proc.out[-2000:]}"
-        assert time.monotonic() < deadline, f"no {text!r} within {timeout}s"
-        time.sleep(0.05)
 
 
 def _resolve(octane: Octane, unit: str) -> None:
@@ -173,7 +165,7 @@ def test_a_vm_landing_after_the_plan_skips_that_hypervisor(tmp_path: Path) -> No
 def test_another_operator_changing_config_mid_run(tmp_path: Path) -> None:
     with octane_on(scenario("focal-ussuri", vms=False), tmp_path) as octane:
         proc = octane.start("upgrade", "--auto-approve", "--no-backup", "--no-archive")
-        _wait_for_line(proc, "Upgrade plan for 'keystone' to 'victoria' ✓")
+        proc.wait_for_output("Upgrade plan for 'keystone' to 'victoria' ✓", timeout=120)
         octane.twin.admin.set_config(MODEL, "ovn-central", {"enable-version-pinning": True})
         assert proc.wait() == 1
         assert proc.errors() == [

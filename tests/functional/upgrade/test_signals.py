@@ -9,24 +9,15 @@ settles in about a second) so that a signal lands while a step is running.
 from __future__ import annotations
 
 import signal
-import time
 from pathlib import Path
 
 import pytest
 
 from octane.engine.journal import UNFINISHED, Journal, StepRecord
-from tests.functional.upgrade.cloud import Octane, Proc, octane_on, releases_of, scenario
+from tests.functional.upgrade.cloud import Octane, octane_on, releases_of, scenario
 
 CP = ("upgrade", "control-plane", "--auto-approve", "--no-backup", "--no-archive")
 KEYSTONE_REFRESH = "Refresh 'keystone' to the latest revision of 'ussuri/stable'"
-
-
-def _wait_for(proc: Proc, text: str, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in proc.out:
-        assert proc.popen.poll() is None, f"octane ended before {text!r}:\n{proc.out[-2000:]}"
-        assert time.monotonic() < deadline, f"no {text!r} within {timeout}s"
-        time.sleep(0.02)
 
 
 def _journal(octane: Octane) -> tuple[str, dict[str, StepRecord]]:
@@ -50,7 +41,7 @@ def _finish(octane: Octane) -> None:
 def test_first_sigint_lets_running_steps_finish(tmp_path: Path) -> None:
     with octane_on(scenario("focal-ussuri", vms=False), tmp_path, scale=200) as octane:
         proc = octane.start(*CP)
-        _wait_for(proc, f"{KEYSTONE_REFRESH}: waiting for")
+        proc.wait_for_output(f"{KEYSTONE_REFRESH}: waiting for", timeout=120)
         proc.popen.send_signal(signal.SIGINT)
         assert proc.wait() == 130
         out = proc.out
@@ -72,9 +63,9 @@ def test_first_sigint_lets_running_steps_finish(tmp_path: Path) -> None:
 def test_second_sigint_terminates_without_waiting(tmp_path: Path) -> None:
     with octane_on(scenario("focal-ussuri", vms=False), tmp_path, scale=200) as octane:
         proc = octane.start(*CP)
-        _wait_for(proc, f"{KEYSTONE_REFRESH}: waiting for")
+        proc.wait_for_output(f"{KEYSTONE_REFRESH}: waiting for", timeout=120)
         proc.popen.send_signal(signal.SIGINT)
-        _wait_for(proc, "Canceling upgrade...")
+        proc.wait_for_output("Canceling upgrade...", timeout=120)
         proc.popen.send_signal(signal.SIGINT)
         assert proc.wait() == 130
         assert proc.out.splitlines()[-2:] == [

@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from octane.db.endpoint import Endpoint
 from octane.db.schema import list_databases
@@ -31,9 +25,10 @@ from octane.twin.openstack.credentials import clouds_yaml, write_clouds_yaml
 from octane.twin.services.database_extension import DatabaseExtension, running
 from octane.twin.services.mariadb import MariaDBServer
 from octane.twin.testing import RunningTwin, running_twin
+from tests.functional.db.servers import endpoint as server_endpoint
 from tests.real import need_binaries
+from tests.rigs import OCTANE, ROOT, Children, Proc, load_scenario, octane_env, wait_until
 
-ROOT = Path(__file__).resolve().parents[3]
 SCENARIO = ROOT / "etc" / "scenarios" / "side-by-side.yaml"
 RUN_TIMEOUT = 300.0
 SYSTEM = {"mysql", "information_schema", "performance_schema", "sys"}
@@ -48,45 +43,7 @@ def need_real() -> None:
 def scenario(path: Path = SCENARIO, tweak: Callable[[dict[str, Any]], None] | None = None,
              ) -> scenario_mod.Scenario:
     """A scenario file, optionally tweaked (a bigger seed, another section)."""
-    doc = yaml.safe_load(path.read_text())
-    if tweak is not None:
-        tweak(doc)
-    return scenario_mod.parse(doc, path.stem)
-
-
-@dataclass
-class Proc:
-    """A finished or running ``octane`` process and its output."""
-
-    popen: subprocess.Popen[bytes]
-    out_path: Path
-    err_path: Path
-
-    @property
-    def out(self) -> str:
-        return self.out_path.read_text()
-
-    @property
-    def err(self) -> str:
-        return self.err_path.read_text()
-
-    @property
-    def code(self) -> int | None:
-        return self.popen.returncode
-
-    def wait(self, timeout: float = RUN_TIMEOUT) -> int:
-        try:
-            return self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait(10)
-            raise AssertionError(f"octane did not exit:\n{self.out[-3000:]}\n"
-                                 f"{self.err[-3000:]}") from None
-
-    def errors(self) -> list[str]:
-        """The ``octane: error:`` lines."""
-        return [line for line in (self.out + self.err).splitlines()
-                if line.startswith("octane: error:")]
+    return load_scenario(path, tweak)
 
 
 @dataclass
@@ -95,9 +52,12 @@ class Rig:
 
     twin: RunningTwin
     data: Path
-    env: dict[str, str]
-    count: int = 0
-    procs: list[Proc] = field(default_factory=list)
+    children: Children
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment of the ``octane`` children."""
+        return self.children.env
 
     @property
     def databases(self) -> DatabaseExtension:
@@ -109,21 +69,11 @@ class Rig:
         return self.databases.database(model).server
 
     def endpoint(self, model: str) -> Endpoint:
-        creds = self.server(model).credentials
-        return Endpoint(creds.host, creds.port, creds.user, creds.password)
+        return server_endpoint(self.server(model))
 
     def start(self, *args: str) -> Proc:
         """``python -m octane.cli <args>`` with output to files."""
-        self.count += 1
-        out = self.data / f"out-{self.count}.txt"
-        err = self.data / f"err-{self.count}.txt"
-        with out.open("w") as fo, err.open("w") as fe:
-            popen = subprocess.Popen([sys.executable, "-m", "octane.cli", *args], cwd=ROOT,
-                                     stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
-                                     env=self.env)
-        proc = Proc(popen, out, err)
-        self.procs.append(proc)
-        return proc
+        return self.children.start([*OCTANE, *args])
 
     def run(self, *args: str) -> Proc:
         proc = self.start(*args)
@@ -153,21 +103,11 @@ def side_by_side(tmp: Path, spec: scenario_mod.Scenario | None = None) -> Iterat
     need_real()
     with running_twin(spec or scenario(), data_dir=tmp / "twin", scale=5000.0) as twin:
         data = tmp / "octane"
-        data.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("OS_", "OCTANE_"))}
-        env = twin.env(env)
-        env.update(twin.server.services.get("openstack", {}).get("environ", {}))
-        ssh_user = twin.server.services["databases"]["ssh_user"]
-        env.update(OCTANE_DATA=str(data), OCTANE_IDLE_PERIOD="0.1", OCTANE_TIMEOUT="20",
-                   OCTANE_SSH_USER=ssh_user, PYTHONUNBUFFERED="1")
-        rig = Rig(twin=twin, data=data, env=env)
+        children = Children(data, octane_env(twin, data), timeout=RUN_TIMEOUT)
         try:
-            yield rig
+            yield Rig(twin=twin, data=data, children=children)
         finally:
-            for proc in rig.procs:
-                if proc.popen.poll() is None:
-                    proc.popen.kill()
-                    proc.popen.wait(10)
+            children.kill_running()
 
 
 def checksums(endpoint: Endpoint, skip: Callable[[str], bool] = lambda label: False,
@@ -233,9 +173,4 @@ def api_read(rig: Rig) -> int:
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
     """Poll ``check`` every 10 ms until it holds (bounded)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+    wait_until(check, what, timeout, interval=0.01)

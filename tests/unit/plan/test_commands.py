@@ -3,13 +3,17 @@ warnings on stderr, and the error contract (one line, exit 1 or 2, never a trace
 
 from __future__ import annotations
 
+import gc
 import json
+from typing import Any
 
 import pytest
 import yaml
 
 import octane.commands.plan as plan_command
 from octane.cli import main
+from octane.cloud.model import Cloud
+from octane.commands.base import gc_paused
 from tests.golden.scenarios import (
     AWKWARD_VMS,
     CloudBuilder,
@@ -120,3 +124,42 @@ def test_analyze_lists_known_and_unknown(sessions: dict[str | None, SnapshotSess
     assert rows["cinder"]["Group"] == "data-plane" and rows["cinder"]["Release"] == "wallaby"
     assert "workload 18.0.0 -> wallaby" in rows["cinder"]["Why"]
     assert "cloud on wallaby" in captured.err
+
+
+def test_the_collector_pauses_while_reading_and_planning_only(
+        sessions: dict[str | None, SnapshotSession], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    seen: list[tuple[str, bool]] = []
+    session = sessions[None]
+    real_build = plan_command.build
+
+    async def status() -> Cloud:
+        seen.append(("status", gc.isenabled()))
+        return session.cloud
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        seen.append(("build", gc.isenabled()))
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(session, "status", status)
+    monkeypatch.setattr(plan_command, "build", build)
+    assert gc.isenabled()
+    assert main(["plan"]) == 0
+    assert seen == [("status", False), ("build", False)]
+    assert gc.isenabled()
+    capsys.readouterr()
+
+
+def test_gc_paused_restores_what_it_found() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # paused by someone else: left to them
+    finally:
+        gc.enable()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+import yaml
 
-from octane.releases import CharmKind, catalogue
+from octane.releases import CharmKind, catalogue, loader
 
 CAT = catalogue()
 SUPPORTED = CAT.supported_series
@@ -130,3 +131,10 @@ def test_every_supported_path_resolves_for_every_charm(series: str, current: str
         assert found is not None and found >= tgt
         # what the analysis does: the origin lowers an ambiguous version to the target
         assert min(found, CAT.parse_origin(ubuntu.origin_for(tgt), ubuntu) or found) == tgt
+
+
+def test_the_fast_yaml_loader_reads_the_same_documents() -> None:
+    # the catalogue reads its YAML with libyaml's parser when PyYAML has it
+    for name in ("charms.yaml", "charm_tracks.yaml"):
+        text = loader._text(name)
+        assert loader._yaml(name) == yaml.safe_load(text), name
