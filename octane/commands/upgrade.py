@@ -170,7 +170,7 @@ class Upgrade(ErrorContract, Command):
         """Print the log file's path, then run (see the module docstring)."""
         quiet = bool(parsed_args.quiet) or getattr(self.app.options, "verbose_level", 1) == 0
         if not quiet:
-            sys.stdout.write(log_banner(self.app.log_path) + "\n")
+            sys.stdout.write(log_banner(self.log_path) + "\n")
             sys.stdout.flush()
         if parsed_args.replan and parsed_args.resume:
             raise UsageError("--replan and --resume cannot be used together")
@@ -179,5 +179,5 @@ class Upgrade(ErrorContract, Command):
             auto_approve=parsed_args.auto_approve, quiet=quiet,
             max_parallel=_positive(parsed_args.max_parallel, "--max-parallel"),
             plan_file=parsed_args.plan_file, resume=parsed_args.resume,
-            replan=parsed_args.replan, log_path=self.app.log_path)
+            replan=parsed_args.replan, log_path=self.log_path)
         return asyncio.run(upgrade(request))

@@ -143,7 +143,7 @@ class UpgradeCeph(ErrorContract, Command):
         if parsed_args.cli_timeout <= 0 or parsed_args.step_timeout <= 0:
             raise UsageError("--cli-timeout and --step-timeout must be positive")
         if not parsed_args.quiet and not parsed_args.dry_run:
-            sys.stdout.write(log_banner(self.app.log_path) + "\n")
+            sys.stdout.write(log_banner(self.log_path) + "\n")
         return asyncio.run(with_models(
             parsed_args, lambda original, seed: self._handover(parsed_args, original, seed)))
 
@@ -178,7 +178,7 @@ class UpgradeCeph(ErrorContract, Command):
                                  RunOptions(
             auto_approve=args.auto_approve, quiet=args.quiet, max_parallel=1,
             resume="latest", scope=f"ceph:{original.name}:{seed.name}",
-            allow_plan_change=True, noun="hand-over", log_path=self.app.log_path,
+            allow_plan_change=True, noun="hand-over", log_path=self.log_path,
             resume_command=again("upgrade-ceph", args)))
         if outcome.status == "completed":
             final = await asyncio.to_thread(handover.live, "after the hand-over")
