@@ -3,8 +3,9 @@ every resumed run must complete, end in the same cloud state as an uninterrupted
 never redo a step the journal had recorded done before the resuming process started.
 
 ``OCTANE_CRASH_POINTS`` sets how many kills land (50, the full run, is what ``.ci/run``
-asks for, about nine minutes here; the default of 10 keeps a local ``make test`` short); ``OCTANE_CRASH_SEED`` replays a failing sequence (the seed is in every failure
-message). Uses the engine's harness (tests/functional/engine/crash.py).
+asks for, about nine minutes here; the default of 10 keeps a local ``make test`` short);
+``OCTANE_CRASH_SEED`` replays a failing sequence (the seed is in every failure message).
+Uses the engine's harness (tests/functional/engine/crash.py).
 """
 
 from __future__ import annotations
