@@ -81,7 +81,7 @@ def exclude_busy(ctx: PlanContext, machines: Sequence[str]
     findings: list[Finding] = []
     if counts is None:
         return HypervisorScope(tuple(machines), {}), findings
-    busy: dict[str, str] = {}
+    busy: dict[str, str] = {}  # machine -> why; filled in unit order (app/9 before app/10)
     chosen = set(machines)
     for app in ctx.analysis.cloud.apps_of_charm("nova-compute"):
         for unit in app.units:
@@ -89,12 +89,12 @@ def exclude_busy(ctx: PlanContext, machines: Sequence[str]
                 busy[unit.machine] = f"{unit.name} runs {counts[unit.name]} instance(s)"
     if busy and not ctx.force:
         findings.append(Finding.warning(
-            f"non-empty hypervisors left out of the plan ({_short(sorted(busy.values()))}); "
+            f"non-empty hypervisors left out of the plan ({_short(list(busy.values()))}); "
             "migrate their instances away, or include them with --force"))
         return HypervisorScope(tuple(m for m in machines if m not in busy), busy), findings
     if busy:
         findings.append(Finding.warning(
-            f"--force: non-empty hypervisors are upgraded too ({_short(sorted(busy.values()))}); "
+            f"--force: non-empty hypervisors are upgraded too ({_short(list(busy.values()))}); "
             "their instances lose connectivity while paused"))
     return HypervisorScope(tuple(machines), {}), findings
 
