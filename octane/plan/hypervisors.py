@@ -12,6 +12,7 @@ upgrades two zones at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -58,7 +59,7 @@ def select_machines(ctx: PlanContext, machines: Sequence[str], azs: Sequence[str
         wanted = set(machines)
         return tuple(m for m in hypervisors if m in wanted)
     if azs:
-        known = sorted({az_of(ctx, m) for m in hypervisors})
+        known = sorted({az_of(ctx, m) for m in hypervisors}, key=natural)
         unknown = [a for a in azs if a not in known]
         if unknown:
             raise NotFound(f"availability zone(s) {', '.join(unknown)} have no hypervisor; "
@@ -99,6 +100,12 @@ def exclude_busy(ctx: PlanContext, machines: Sequence[str]
     return HypervisorScope(tuple(machines), {}), findings
 
 
+def natural(name: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that reads numbers as numbers: az2 before az10, as an operator counts zones."""
+    return tuple((int(part), "") if part.isdigit() else (-1, part)
+                 for part in re.split(r"(\d+)", name))
+
+
 def pending_units(rules: AppRules, machines: set[str]) -> list[Unit]:
     """Units of the application on ``machines`` still below the target release."""
     target = rules.target
@@ -115,7 +122,7 @@ def az_groups(ctx: PlanContext, rules: Sequence[AppRules], scope: HypervisorScop
     cat = catalogue()
     ordered = sorted(rules, key=lambda r: cat.order_key(r.app.charm, r.name))
     groups = []
-    for az in sorted(by_az):
+    for az in sorted(by_az, key=natural):
         base = s.sid("hv", s.slug(az))
         work = [(r, s.sid(base, s.slug(r.name)), units) for r in ordered
                 if (units := pending_units(r, by_az[az]))]
