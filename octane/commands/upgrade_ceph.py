@@ -3,12 +3,12 @@
 The seed's ceph-mon units join the original cluster (same fsid) and the original monitors
 leave one at a time, in the quorum planner's order (docs/ceph.md). The plan is data — named
 steps ``ceph.set_noout``, ``ceph.add_mon``, ``ceph.remove_mon``, ``ceph.unset_noout``,
-``ceph.check_release`` — run by the engine, so every step is journaled and ``octane
-status`` shows where a hand-over stands. Each monitor step reads the live quorum first and
-refuses a degraded one; running the command again re-plans from the live monmap and
-resumes the interrupted run. The hand-over executor is synchronous: each action runs it in
-a worker thread while the Juju port's calls are marshalled back onto this event loop
-(:mod:`octane.ceph.juju_port`).
+``ceph.check_osd_maps``, ``ceph.check_release`` — run by the engine, so every step is
+journaled and ``octane status`` shows where a hand-over stands. Each monitor step reads the
+live quorum first and refuses a degraded one; running the command again re-plans from the
+live monmap and resumes the interrupted run. The hand-over executor is synchronous: each
+action runs it in a worker thread while the Juju port's calls are marshalled back onto this
+event loop (:mod:`octane.ceph.juju_port`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from octane.ceph.planner import AddMonitor, HandoverPlan, MonStep, RemoveMonitor
 from octane.commands.base import ErrorContract
 from octane.commands.seed import add_seed_arguments, again, with_models
 from octane.engine import Action, Registry, RunOptions, StepContext, log_banner, run_plan
-from octane.errors import UsageError
+from octane.errors import StepFailed, UsageError
 from octane.juju.topology import TopologyModel
 from octane.plan.step import Plan, Step
 
@@ -69,6 +69,16 @@ async def _unset_noout(ctx: StepContext[CephDeps], step: Step) -> Any:
     return {"unset": unset}
 
 
+async def _check_osd_maps(ctx: StepContext[CephDeps], step: Step) -> Any:
+    check = await asyncio.to_thread(ctx.deps.handover.check_osd_maps)
+    if not check.ok:
+        restart = "; ".join(f"systemctl restart ceph-osd@{o}" for o in sorted(check.lagging))
+        raise StepFailed(check.message, hint=f"restart them on their hosts ({restart}; "
+                         "ceph osd set noout before and unset after), then run the hand-over "
+                         "again")
+    return {"epoch": check.epoch, "message": check.message}
+
+
 async def _check_release(ctx: StepContext[CephDeps], step: Step) -> Any:
     check = await asyncio.to_thread(ctx.deps.handover.check_release)
     if not check.ok:
@@ -84,6 +94,8 @@ ACTIONS: Registry[CephDeps] = Registry({
     RemoveMonitor.action: Action(run=_move, verify=_moved,
                                  summary="remove an original monitor and stop it"),
     "ceph.unset_noout": Action(run=_unset_noout, summary="unset noout if octane set it"),
+    "ceph.check_osd_maps": Action(run=_check_osd_maps,
+                                  summary="every OSD on the current OSD map (read-only)"),
     "ceph.check_release": Action(run=_check_release,
                                  summary="compare require_osd_release with the OSDs"),
 })
@@ -102,6 +114,9 @@ def build_plan(units: CephUnits, planned: HandoverPlan, fsid: str) -> Plan:
     children += [
         Step(f"{base}/noout-unset", "Unset 'noout' on the OSDs if octane set it",
              action="ceph.unset_noout", params={"fsid": fsid}),
+        # the unset makes a new OSD map: every OSD must receive it (octane/ceph/osd.py)
+        Step(f"{base}/osd-maps", "Verify that every OSD follows the current OSD map",
+             action="ceph.check_osd_maps"),
         Step(f"{base}/release", "Check 'require_osd_release' against the OSDs' release",
              action="ceph.check_release")]
     root = Step(base, f"Hand the Ceph monitors of model '{old}' over to seed '{seed}'",

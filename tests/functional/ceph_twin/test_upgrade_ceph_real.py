@@ -105,6 +105,16 @@ def test_hand_over_through_juju_keeps_quorum_while_a_client_reads_and_writes(
             took = time.monotonic() - began
     finally:
         sampler.stop()
+    said = done.stdout + done.stderr
+    restarted = done.returncode != 0 and "still behind OSD map" in said
+    if restarted:
+        # the OSD's monitor session lost its map subscription as its monitor left
+        # (octane/ceph/osd.py): octane stops at the check naming it, with the remedy; the
+        # operator restarts it and runs the hand-over again, which finishes the journaled run
+        assert "step 'ceph/seed/osd-maps' failed: osd.0 (e8) still behind OSD map e9" in said
+        assert "systemctl restart ceph-osd@0" in said, said
+        cluster.restart_osd(0)
+        done = real_twin.octane(*ARGS, "--auto-approve")
     assert done.returncode == 0, done.stdout + done.stderr
     assert _members(real_twin) == SEED
     assert real_twin.monmap()["epoch"] == start + 6
@@ -115,7 +125,11 @@ def test_hand_over_through_juju_keeps_quorum_while_a_client_reads_and_writes(
     assert sorted(cluster.pids()) == ["mon.smon-d", "mon.smon-e", "mon.smon-f", "osd.0"]
     assert "noout" not in _flags(real_twin)
 
-    assert client["errors"] == 0, client["samples"]
+    # zero data-path errors: every write and read succeeded, and read back what was written
+    assert client["errors"] == 0, (client["samples"], client["slow"])
+    # monitor operations are measured, not asserted: librados can lose one in flight when
+    # its monitor removes itself, and its session may stay wedged (docs/ceph.md, "Clients
+    # during the hand-over"); fresh clients (below) must work
     assert client["ops"] >= 20
     # the clients' mon_host followed the relations to the seed's ceph-mon: a brand-new
     # client bootstraps from it and reads back what the long-lived session wrote last
@@ -129,8 +143,12 @@ def test_hand_over_through_juju_keeps_quorum_while_a_client_reads_and_writes(
         got = cluster.rados(["-p", "io", "get", name, "-"], timeout=60)
         assert got.ok and got.stdout == payload, (got, cluster.ceph(["-s"]).stdout)
     print(f"\nupgrade-ceph through Juju: 6 steps in {took:.1f}s; client {client['ops']} ops, "
-          f"0 errors, longest stall {client['longest_stall']:.2f}s; longest window without "
-          f"a leader {sampler.leaderless:.2f}s over {sampler.samples} samples")
+          f"0 I/O errors, {client['mon_errors']} monitor ops lost"
+          f"{'' if client['mon_ok_after_error'] else ' (its monitor session stayed wedged)'}, "
+          f"longest I/O stall "
+          f"{client['longest_stall']:.2f}s; longest window without "
+          f"a leader {sampler.leaderless:.2f}s over {sampler.samples} samples"
+          + ("; osd.0 missed the last OSD map and was restarted" if restarted else ""))
 
 
 class Session:
