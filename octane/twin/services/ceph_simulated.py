@@ -44,6 +44,9 @@ class SimulatedCephCluster(CephCluster):
         self.require_osd_release = release
         self.flags: set[str] = set()
         self.osd_epoch = 1                   # the OSD map's epoch (the monmap's is .epoch)
+        #: OSDs whose map subscription is lost (docs/ceph.md, "Clients during the
+        #: hand-over"): they stay on the epoch recorded here until restart_osd()
+        self.stuck_osds: dict[int, int] = {}
         self._hosts = 0
         self._members = list(names)          # the monmap's members
         self._running = set(names)
@@ -165,14 +168,22 @@ class SimulatedCephCluster(CephCluster):
                 if not osd[4:].isdigit() or int(osd[4:]) >= self.osds:
                     return CommandResult(argv, 2, "", f"problem getting command descriptions "
                                          f"from {osd}\n")
-                # simulated OSDs always receive the map (the lost subscription needs daemons)
+                newest = self.stuck_osds.get(int(osd[4:]), self.osd_epoch)
                 return ok(json.dumps({"whoami": int(osd[4:]), "state": "active",
-                                      "oldest_map": 1, "newest_map": self.osd_epoch}))
+                                      "oldest_map": 1, "newest_map": newest}))
             case ["versions"]:
                 version = f"ceph version 16.2.15 (simulated) {self.release} (stable)"
                 return ok(json.dumps({"mon": {version: len(self._quorum())},
                                       "osd": {version: self.osds} if self.osds else {}}))
         return CommandResult(argv, 22, "", f"unrecognized command {' '.join(words)!r}\n")
+
+    def lose_map_subscription(self, osd: int) -> None:
+        """Fault: ``osd`` keeps the OSD map it has now and never receives a later one."""
+        self.stuck_osds[osd] = self.osd_epoch
+
+    def restart_osd(self, osd: int) -> None:
+        """A restarted OSD subscribes afresh and catches up."""
+        self.stuck_osds.pop(osd, None)
 
     def create_mon(self, name: str, addr: str, *, monmap: Path, keyring: Path) -> None:
         """Record a new monitor's store; like ceph-mon --mkfs it needs both files to exist."""
