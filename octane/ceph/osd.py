@@ -136,14 +136,17 @@ def check_osd_maps(port: CephPort, *, timeout: float, wait: float, poll: float,
     in well under a second, so a short bounded wait tells a lost subscription from a slow
     delivery. Read-only: the remedy (restart the OSD) is the operator's.
     """
+    dump = json.loads(_must(port.ceph(["osd", "dump", "-f", "json"], timeout=timeout),
+                            "read the OSD map"))
+    epoch = int(dump.get("epoch", 0))
+    up = [int(o["osd"]) for o in dump.get("osds", ()) if o.get("up")]
+    # the map to reach is the one read now; an OSD that has it keeps it, so each later poll
+    # asks only the OSDs still behind (one CLI round trip each, through juju exec)
     deadline = clock() + wait
+    behind = up
     while True:
-        dump = json.loads(_must(port.ceph(["osd", "dump", "-f", "json"], timeout=timeout),
-                                "read the OSD map"))
-        epoch = int(dump.get("epoch", 0))
-        up = [int(o["osd"]) for o in dump.get("osds", ()) if o.get("up")]
         lagging: dict[int, int] = {}
-        for osd in up:
+        for osd in behind:
             newest = _osd_newest_map(port, osd, timeout=timeout)
             if newest is not None and newest < epoch:
                 lagging[osd] = newest
@@ -155,4 +158,5 @@ def check_osd_maps(port: CephPort, *, timeout: float, wait: float, poll: float,
                             f"{names} still behind OSD map e{epoch} after {wait:.0f}s: their "
                             "monitor session lost its map subscription when a monitor left, "
                             "and clients with the newer map will hang on them")
+        behind = sorted(lagging)
         sleep(poll)
