@@ -49,7 +49,7 @@ class Outcome:
     detail: str = ""
 
 
-def timed(action: Callable[[], None]) -> float:
+def timed(action: Callable[[], object]) -> float:
     start = time.monotonic()
     action()
     return time.monotonic() - start

@@ -11,7 +11,7 @@ import datetime
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from octane.apps.context import LONG_IDLE_TIMEOUT, STANDARD_IDLE_TIMEOUT
 from octane.errors import UsageError
@@ -46,6 +46,13 @@ def _timeout(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) <= 0:
         raise UsageError(f"{name}={raw!r} must be a positive number of seconds")
     return int(raw)
+
+
+class IdleTimeouts(TypedDict):
+    """The two idle timeouts, as keyword arguments of :class:`PlanOptions`."""
+
+    standard_timeout: int
+    long_timeout: int
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ class PlanOptions:
             object.__setattr__(self, "purge_before", parse_purge_date(self.purge_before))
 
     @staticmethod
-    def timeouts_from_env(env: Mapping[str, str] | None = None) -> dict[str, int]:
+    def timeouts_from_env(env: Mapping[str, str] | None = None) -> IdleTimeouts:
         """``OCTANE_STANDARD_IDLE_TIMEOUT`` / ``OCTANE_LONG_IDLE_TIMEOUT`` (COU's names)."""
         source = os.environ if env is None else env
         return {"standard_timeout": _timeout(source, "OCTANE_STANDARD_IDLE_TIMEOUT",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from octane.cloud.model import Cloud
+from octane.commands.plan import ModelSession
 from octane.errors import NotFound
 from octane.juju.model import ActionResult, CommandResult
 
@@ -30,10 +31,10 @@ class SnapshotSession:
     osd_flags: Sequence[str] = ("sortbitwise",)
     calls: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     closed: bool = False
+    name: str = field(init=False)  # a plain attribute, as ModelSession declares it
 
-    @property
-    def name(self) -> str:
-        return self.cloud.model
+    def __post_init__(self) -> None:
+        self.name = self.cloud.model
 
     async def read_cloud(self) -> Cloud:
         return self.cloud
@@ -73,8 +74,11 @@ class SnapshotSession:
 
 
 def opener(sessions: Mapping[str | None, SnapshotSession]
-           ) -> Callable[[str | None], Awaitable[SnapshotSession]]:
-    """An ``open_model`` replacement: model name (None = current) -> session."""
+           ) -> Callable[[str | None], Awaitable[ModelSession]]:
+    """An ``open_model`` replacement: model name (None = current) -> session.
+
+    Typed as ``open_model`` is, so mypy checks the fake session against the real protocol.
+    """
     async def open_model(model: str | None) -> SnapshotSession:
         if model not in sessions:
             raise NotFound(f"model '{model}' not found",

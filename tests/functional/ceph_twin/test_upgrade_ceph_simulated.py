@@ -90,7 +90,9 @@ def test_hand_over_moves_monitors_and_clients_and_leaves_no_keyring_behind(
     handle = sim_twin.ext.handle_for("openstack")
     assert handle is not None
     assert handle.client_hosts == list(sim_twin.seed_monitors().values())
-    assert sim_twin.cluster.client_hosts == handle.client_hosts     # type: ignore[attr-defined]
+    cluster = sim_twin.cluster
+    assert isinstance(cluster, SimulatedCephCluster)
+    assert cluster.client_hosts == handle.client_hosts
 
     for name in SEED:   # each seed host: admin keyring 0600, no monmap / mon. keyring left
         host = sim_twin.ext.host("seed", f"ceph-mon/{SEED.index(name)}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ SEEDED = (*catalog.CORE, "edge")
 
 
 def seeded_server(base: Path, name: str, size: seed.SeedSize | None = None
-                  ) -> Iterator[MariaDBServer]:
+                  ) -> Generator[MariaDBServer, None, None]:
     """A server with the core service databases (tiny) and the edge database."""
     with mariadb(base, name) as server:
         seed.seed(server, size or seed.SeedSize.tiny())

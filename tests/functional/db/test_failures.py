@@ -22,7 +22,8 @@ from octane.db.session import connect
 from octane.db.transfer import Progress
 from octane.errors import ConnectionFailed
 from octane.twin.db import seed
-from octane.twin.services.mariadb import MariaDBServer, Tuning, free_port
+from octane.twin.services.loopback import free_port
+from octane.twin.services.mariadb import MariaDBServer, Tuning
 from tests.functional.db.checks import table_sums
 from tests.functional.db.conftest import SEEDED, seeded_server
 from tests.functional.db.servers import endpoint, mariadb, need_mariadb

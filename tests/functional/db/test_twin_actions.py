@@ -114,6 +114,6 @@ def test_nova_manage_command_lines(cloud: MariaDBServer) -> None:
     assert purge is not None and purge.return_code == 0 and "shadow_instances" in purge.stdout
     assert commands.run(cloud, "nova-manage db purge", "yoga") == commands.CommandResult(
         1, "", "Must supply either --before or --all\n")
-    assert commands.run(cloud, "nova-manage db purge --before 2024-13-01", "yoga") \
-        .return_code == 2  # type: ignore[union-attr]
+    bad_date = commands.run(cloud, "nova-manage db purge --before 2024-13-01", "yoga")
+    assert bad_date is not None and bad_date.return_code == 2
     assert commands.run(cloud, "ls -l", "yoga") is None

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from octane.plan.step import Plan, Step
 
 
-def write(sid: str, path: str, text: str, sleep: float = 0.0, **kw: object) -> Step:
+def write(sid: str, path: str, text: str, sleep: float = 0.0, **kw: Any) -> Step:
     return Step(id=sid, description=f"Write '{path}'", action="test.write",
-                params={"path": path, "text": text, "sleep": sleep}, **kw)  # type: ignore[arg-type]
+                params={"path": path, "text": text, "sleep": sleep}, **kw)
 
 
-def concat(sid: str, inputs: list[str], output: str, **kw: object) -> Step:
+def concat(sid: str, inputs: list[str], output: str, **kw: Any) -> Step:
     return Step(id=sid, description=f"Join {', '.join(inputs)} into '{output}'",
                 action="test.concat", params={"inputs": inputs, "output": output},
-                **kw)  # type: ignore[arg-type]
+                **kw)
 
 
 def gate(sid: str, name: str) -> Step:

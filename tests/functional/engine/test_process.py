@@ -74,7 +74,8 @@ def test_operator_answers_on_stdin_then_resumes(tmp_path: Path) -> None:
     assert "cp/app2/refresh" not in steps and "hv/az-1" not in steps
     shown = status_json()
     assert shown["status"] == "stopped"
-    assert "Write 'app2.txt' [cp/app2/refresh]" in shown["next"]  # type: ignore[operator]
+    upcoming = shown["next"]
+    assert isinstance(upcoming, list) and "Write 'app2.txt' [cp/app2/refresh]" in upcoming
     assert shown["safe to re-run"] == "yes: finished steps are skipped"
     # resume: the run, then app1 again (approved before but unfinished: asked again, its
     # finished step marked ✓), app2 and the AZ

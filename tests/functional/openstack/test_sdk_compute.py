@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import aiohttp
+import openstack.connection
 import openstack.exceptions
 import pytest
+from openstack.compute.v2.hypervisor import Hypervisor
 
 from octane.twin.openstack import OpenStackServer
 
@@ -102,13 +106,16 @@ async def test_from_2_34_a_scheduling_failure_is_a_migration_in_error(
     assert twin.state.find_vm("db-1").host == "node-1"
 
 
+def _hypervisors_by_name(conn: openstack.connection.Connection) -> dict[str, Hypervisor]:
+    return {h.name: h for h in conn.compute.hypervisors(details=True, with_servers=True)}
+
+
 async def test_a_hypervisor_with_vms_reports_them_whatever_the_release() -> None:
     for release, counted in (("ussuri", "running_vms"), ("caracal", "servers")):
         server = await start({"release": release, "vms": {"node-1": 2}})
         try:
             conn = sdk_connection(server)
-            hypervisors = await blocking(lambda c=conn: {h.name: h for h in c.compute.hypervisors(
-                details=True, with_servers=True)})
+            hypervisors = await blocking(functools.partial(_hypervisors_by_name, conn))
             if counted == "running_vms":
                 assert hypervisors["node-1"].running_vms == 2
                 assert hypervisors["node-2"].running_vms == 0

@@ -17,7 +17,7 @@ import pytest
 from octane import paths
 from octane.errors import ConnectionFailed, NotFound
 from octane.ssh.client import HostKeyMismatch, SSHConnection, fetch, fingerprint
-from octane.twin.services.mariadb import free_port
+from octane.twin.services.loopback import free_port
 from octane.twin.services.sshd import SSHServer, keygen
 from tests.functional.ssh.conftest import Rig
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,9 +19,9 @@ from octane.twin.testing import RunningTwin
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def _rewrite(path: Path, edit: object) -> None:
+def _rewrite(path: Path, edit: Callable[[dict[str, Any]], object]) -> None:
     doc = yaml.safe_load(path.read_text())
-    edit(doc)  # type: ignore[operator]
+    edit(doc)
     path.write_text(yaml.safe_dump(doc))
 
 
@@ -38,7 +40,7 @@ async def test_current_model_default(twin: RunningTwin) -> None:
 
 async def test_model_missing_from_models_yaml_is_found_via_the_controller(
         twin: RunningTwin) -> None:
-    def drop(doc: dict) -> None:
+    def drop(doc: dict[str, Any]) -> None:
         del doc["controllers"]["twin"]["models"]["admin/openstack"]
     _rewrite(twin.juju_data / "models.yaml", drop)
     async with asyncio.timeout(30):

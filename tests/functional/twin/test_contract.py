@@ -17,6 +17,7 @@ from juju.model import Model
 
 from octane.twin.behaviours import BehaviourRegistry
 from octane.twin.testing import RunningTwin
+from tests.functional import libjuju_status as jstatus
 from tests.functional.twin import behaviours, contract
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -38,9 +39,9 @@ async def test_model_read_and_configure(twin: RunningTwin, recorder: contract.Re
         await model.connect(model_name=twin.model_name("openstack"))
         try:
             status = await model.get_status()
-            assert status.applications["keystone"].charm_channel == "yoga/stable"
-            assert status.applications["keystone"].units["keystone/0"].leader is True
-            subs = status.applications["keystone"].units["keystone/1"].subordinates
+            assert jstatus.application(status, "keystone").charm_channel == "yoga/stable"
+            assert jstatus.units(status, "keystone")["keystone/0"].leader is True
+            subs = jstatus.units(status, "keystone")["keystone/1"].subordinates
             assert set(subs) == {"keystone-hacluster/1", "keystone-mysql-router/1"}
             assert model.machines["1"].hardware_characteristics["availability-zone"] == "az2"
             app = model.applications["keystone"]
@@ -83,9 +84,9 @@ async def test_refresh_follows_the_revision_rule(twin: RunningTwin,
             assert app.data["charm-url"] == "ch:amd64/keystone-610"
             await model.wait_for_idle(apps=["keystone"], idle_period=0.5, timeout=30)
             status = await model.get_status()
-            assert status.applications["keystone"].charm_rev == 610
-            assert status.applications["keystone"].charm_channel == "zed/stable"
-            units = status.applications["keystone"].units
+            assert jstatus.application(status, "keystone").charm_rev == 610
+            assert jstatus.application(status, "keystone").charm_channel == "zed/stable"
+            units = jstatus.units(status, "keystone")
             assert {u.workload_version for u in units.values()} == {"22.0.0"}
             charms = client.CharmsFacade.from_connection(model.connection())
             info = await charms.CharmInfo(url="ch:amd64/keystone-610")
@@ -108,7 +109,7 @@ async def test_actions_and_exec(twin: RunningTwin, recorder: contract.Recorder) 
             assert action.status == "completed"
             assert action.results == {"outcome": "success, upgrade completed"}
             status = await model.get_status()
-            assert status.applications["keystone"].units["keystone/1"].workload_version \
+            assert jstatus.units(status, "keystone")["keystone/1"].workload_version \
                 == "22.0.0"
             ran = await unit.run("keystone-manage --version", block=True)
             assert ran.results["return-code"] == 0
@@ -142,7 +143,7 @@ async def test_units_relations_and_errors(twin: RunningTwin,
             assert units[0].machine.id == "4"
             await model.wait_for_idle(apps=["keystone"], idle_period=0.5, timeout=30)
             status = await model.get_status()
-            assert "keystone-hacluster/3" in status.applications["keystone"].units[
+            assert "keystone-hacluster/3" in jstatus.units(status, "keystone")[
                 "keystone/3"].subordinates
             await app.destroy_unit("keystone/3")
             await model.block_until(lambda: "keystone/3" not in model.units, timeout=10)
@@ -255,7 +256,8 @@ async def test_series_upgrade(twin: RunningTwin, recorder: contract.Recorder) ->
             with pytest.raises(juju_errors.JujuError, match=r"lock .* not found"):
                 await mm.GetUpgradeSeriesMessages(params=[param])  # released once done
             status = await model.get_status()
-            assert status.machines["3"].base.channel == "24.04"
+            machine = jstatus.present(status.machines["3"])
+            assert jstatus.present(machine.base).channel == "24.04"
             with pytest.raises(juju_errors.JujuError, match="not prepared"):
                 await mm.UpgradeSeriesComplete(tag=client.Entity("machine-2"))
         finally:

@@ -12,6 +12,7 @@ from juju.controller import RemoveError
 from juju.model import Model
 
 from octane.twin.testing import RunningTwin
+from tests.functional import libjuju_status as jstatus
 from tests.functional.twin import contract
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -42,9 +43,10 @@ async def test_offer_consume_relate(twin: RunningTwin, monkeypatch: pytest.Monke
             await seed.block_until(lambda: "db" in seed.remote_applications, timeout=10)
             await seed.relate("router:db-router", "db:db-router")
             status = await seed.get_status()
-            assert status.remote_applications["db"].offer_url == \
+            assert jstatus.present(status.remote_applications["db"]).offer_url == \
                 "admin/openstack.mysql-router"
-            assert [r.key for r in status.relations] == ["router:db-router db:db-router"]
+            assert [jstatus.present(r).key for r in status.relations] == [
+                "router:db-router db:db-router"]
             listed = await original.list_offers()
             connected = {o.offer_name: len(o.connections) for o in listed.results}
             assert connected == {"images": 0, "mysql-router": 1}

@@ -11,6 +11,7 @@ from juju.client import client
 from juju.model import Model
 
 from octane.twin.testing import AdminError, RunningTwin, running_twin
+from tests.functional import libjuju_status as jstatus
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 SLOW = str(Path(__file__).parent / "scenarios" / "slow.yaml")
@@ -78,11 +79,11 @@ async def test_dropped_connection_reconnects(twin: RunningTwin) -> None:
             assert (await app.get_config())["debug"]["value"] is True
             for _ in range(100):
                 status = await model.get_status()
-                units = status.applications["keystone"].units.values()
-                if all(u.agent_status.status == "idle" for u in units):
+                units = jstatus.units(status, "keystone").values()
+                if all(jstatus.present(u.agent_status).status == "idle" for u in units):
                     break
                 await asyncio.sleep(0.05)
-            assert {u.agent_status.status for u in units} == {"idle"}
+            assert {jstatus.present(u.agent_status).status for u in units} == {"idle"}
         finally:
             await model.disconnect()
 

@@ -15,6 +15,7 @@ from juju.model import Model
 
 from octane.twin import scenario
 from octane.twin.testing import RunningTwin
+from tests.functional import libjuju_status as jstatus
 
 #: Scenario seconds per wall second in these tests.
 SCALE = 20000
@@ -48,12 +49,15 @@ async def connected(twin: RunningTwin, model: str) -> AsyncIterator[Model]:
 async def versions(juju: Model, app: str) -> dict[str, str]:
     """Unit -> workload version, as ``juju status`` reports it."""
     status = await juju.get_status()
-    return {name: unit.workload_version
-            for name, unit in status.applications[app].units.items()}
+    return {name: jstatus.text(unit.workload_version)
+            for name, unit in jstatus.units(status, app).items()}
 
 
 async def statuses(juju: Model, app: str) -> dict[str, tuple[str, str]]:
     """Unit -> (workload status, message)."""
     status = await juju.get_status()
-    return {name: (unit.workload_status.status, unit.workload_status.info)
-            for name, unit in status.applications[app].units.items()}
+    out: dict[str, tuple[str, str]] = {}
+    for name, unit in jstatus.units(status, app).items():
+        workload = jstatus.present(unit.workload_status)
+        out[name] = (jstatus.text(workload.status), jstatus.text(workload.info))
+    return out

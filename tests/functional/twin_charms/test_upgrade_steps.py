@@ -9,6 +9,7 @@ import pytest
 
 from octane.twin.behaviours import charmhub
 from octane.twin.testing import RunningTwin
+from tests.functional import libjuju_status as jstatus
 from tests.functional.twin_charms.helpers import SETTLE, connected, fast_copy, statuses, versions
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -31,9 +32,9 @@ async def test_refresh_and_origin_change_move_keystone_after_the_settle(
                                  timeout=SETTLE)
         assert set((await versions(juju, "keystone")).values()) == {"18.0.0"}
         status = await juju.get_status()
-        app = status.applications["keystone"]
+        app = jstatus.application(status, "keystone")
         assert (app.charm_channel, app.charm_rev) == ("victoria/stable", revision)
-        subordinates = app.units["keystone/2"].subordinates
+        subordinates = jstatus.subordinates(jstatus.units(status, "keystone")["keystone/2"])
         assert {n: u.workload_version for n, u in subordinates.items()} == {
             "keystone-hacluster/2": "2.0.3", "keystone-mysql-router/2": "8.0.0",
             "keystone-ldap/2": ""}

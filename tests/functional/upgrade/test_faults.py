@@ -49,11 +49,11 @@ def _resolve(octane: Octane, unit: str) -> None:
     """``juju resolved --retry`` through libjuju (what the operator does after fixing it)."""
     async def resolve() -> None:
         model = Model()
-        await model.connect(model_name=octane.model)  # type: ignore[no-untyped-call]
+        await model.connect(model_name=octane.model)
         try:
-            await model.units[unit].resolved(retry=True)  # type: ignore[no-untyped-call]
+            await model.units[unit].resolved(retry=True)
         finally:
-            await model.disconnect()  # type: ignore[no-untyped-call]
+            await model.disconnect()
     saved = os.environ.get("JUJU_DATA")
     os.environ["JUJU_DATA"] = octane.env["JUJU_DATA"]
     try:

@@ -14,9 +14,11 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from octane.actions import RunNotes, Settings, Timeouts, UpgradeDeps
+from octane.actions.deps import NovaPort, Unsealer
 from octane.cloud.model import Application, Cloud, Unit
 from octane.engine import StepContext
 from octane.engine.signals import StopController
@@ -181,9 +183,10 @@ class Screen:
 
 
 def context(juju: FakeJuju, step: Step, *, notes: RunNotes, screen: Screen | None = None,
-            settings: Settings | None = None, nova: Any = None, run_id: str = "run-1",
-            stop: StopController | None = None, unsealer: Any = None,
-            backups: Any = None) -> StepContext[UpgradeDeps]:
+            settings: Settings | None = None, nova: NovaPort | None = None,
+            run_id: str = "run-1", stop: StopController | None = None,
+            unsealer: Unsealer | None = None, backups: Path | None = None
+            ) -> StepContext[UpgradeDeps]:
     """A StepContext as the engine builds it, over the fake model."""
     shown = screen or Screen()
 

@@ -174,11 +174,12 @@ def test_a_refresh_whose_call_never_returns_is_done_once_the_status_shows_it(
     """libjuju waits for its watcher, which a dropped connection may have stopped."""
     real = juju.refresh
 
-    async def applied_then_hangs(application: str, **kw: object) -> None:
-        await real(application, **kw)  # type: ignore[arg-type]
+    async def applied_then_hangs(application: str, *, channel: str | None = None,
+                                 switch: str | None = None, revision: int | None = None) -> None:
+        await real(application, channel=channel, switch=switch, revision=revision)
         await asyncio.Event().wait()
 
-    juju.refresh = applied_then_hangs  # type: ignore[method-assign]
+    juju.refresh = applied_then_hangs  # type: ignore[method-assign]  # patches this fake only
     step = _step("app.refresh", application="keystone", channel="victoria/stable",
                  switch=None, timeout=300)
     result = asyncio.run(asyncio.wait_for(apps.refresh(context(juju, step, notes=notes),

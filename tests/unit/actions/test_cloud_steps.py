@@ -13,6 +13,7 @@ from octane.actions import RunNotes, database, infra, nova
 from octane.engine import StoppedSafely
 from octane.engine.signals import StopController
 from octane.errors import GateFailed, OctaneError
+from octane.juju.model import CommandResult
 from octane.plan.step import Step
 from tests.golden.scenarios import focal_ussuri
 from tests.unit.actions.fake import FakeJuju, Screen, context
@@ -57,13 +58,13 @@ def test_a_copy_that_does_not_match_is_not_kept(juju: FakeJuju, tmp_path: Path) 
     fetcher = database.JujuExecFetcher(juju)
     real = juju._command
 
-    def corrupt(unit: str, command: str):  # type: ignore[no-untyped-def]
+    def corrupt(unit: str, command: str) -> CommandResult:
         result = real(unit, command)
         if command.startswith("sha256sum"):
-            return type(result)(unit, 0, "0" * 64 + "  /d.gz", "")
+            return CommandResult(unit, 0, "0" * 64 + "  /d.gz", "")
         return result
 
-    juju._command = corrupt  # type: ignore[method-assign]
+    juju._command = corrupt  # type: ignore[method-assign]  # patches this fake only
     with pytest.raises(OctaneError, match="does not match the unit's size and SHA-256"):
         asyncio.run(fetcher.fetch("u/0", "/d.gz", tmp_path / "out" / "d.gz"))
     assert list((tmp_path / "out").iterdir()) == []

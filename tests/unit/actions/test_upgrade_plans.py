@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,8 +24,8 @@ from octane.plan.step import Plan
 from tests.golden.scenarios import focal_ussuri
 
 
-def _plan(**options: object) -> Plan:
-    return build(analyse(focal_ussuri()), PlanOptions(**options)).plan  # type: ignore[arg-type]
+def _plan(**options: Any) -> Plan:
+    return build(analyse(focal_ussuri()), PlanOptions(**options)).plan
 
 
 def test_the_recorded_options_come_back_exactly() -> None:

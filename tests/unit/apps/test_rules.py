@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from octane.apps.base import AppRules, AuxiliaryRules, SubordinateRules, UnsupportedRules
@@ -15,9 +17,9 @@ from tests.unit.apps.helpers import REGISTRY, actions, descriptions, rules
 
 
 def _cloud(app: str, n: int = 3, series: str = "focal", release: str = "ussuri",
-           **kw: object) -> CloudBuilder:
+           **kw: Any) -> CloudBuilder:
     b = CloudBuilder("openstack", series, release)
-    b.app(app, machines=[b.machine(f"az{i + 1}") for i in range(n)], **kw)  # type: ignore[arg-type]
+    b.app(app, machines=[b.machine(f"az{i + 1}") for i in range(n)], **kw)
     return b
 
 
@@ -32,7 +34,7 @@ def test_registry_maps_entry_points_and_defaults_by_kind() -> None:
 
 def test_registry_refuses_a_plugin_that_is_not_rules() -> None:
     with pytest.raises(OctaneError, match="not an AppRules"):
-        RulesRegistry({"keystone": dict})  # type: ignore[dict-item]
+        RulesRegistry({"keystone": dict})  # type: ignore[dict-item]  # the wrong type on purpose
 
 
 def test_default_openstack_plan_in_cou_order() -> None:

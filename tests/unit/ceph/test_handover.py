@@ -10,6 +10,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from octane.ceph.handover import (
     Timeouts,
 )
 from octane.ceph.planner import PlanRefused
+from octane.ceph.port import CephPort
 from octane.twin.services.ceph import CommandResult
 from octane.twin.services.ceph_simulated import SimulatedCephCluster
 
@@ -36,8 +38,8 @@ def _target(sim: SimulatedCephCluster, names: Sequence[str] = ("d", "e", "f")) -
     return {n: sim.allocate_mon_address() for n in names}
 
 
-def _handover(sim: object, tmp_path: Path, **kw: object) -> MonitorHandover:
-    return MonitorHandover(sim, workdir=tmp_path / "work", timeouts=FAST, **kw)  # type: ignore[arg-type]
+def _handover(sim: CephPort, tmp_path: Path, **kw: Any) -> MonitorHandover:
+    return MonitorHandover(sim, workdir=tmp_path / "work", timeouts=FAST, **kw)
 
 
 def test_full_hand_over_to_three_new_monitors(sim: SimulatedCephCluster, tmp_path: Path) -> None:
@@ -70,7 +72,7 @@ def test_keyrings_travel_0600_in_0700_and_are_gone_afterwards(
                       stat.S_IMODE(keyring.parent.stat().st_mode), keyring.read_text()))
         deploy(name, addr, monmap=monmap, keyring=keyring)
 
-    sim.deploy_mon = checking_deploy  # type: ignore[method-assign]
+    sim.deploy_mon = checking_deploy  # type: ignore[method-assign]  # this instance only
     _handover(sim, tmp_path).run(_target(sim, ["d"]) | {"b": sim.mons["b"],
                                                          "c": sim.mons["c"]})
     assert [m[:3] for m in modes] == [(0o600, 0o600, 0o700)]
@@ -142,7 +144,7 @@ def test_noout_set_by_the_operator_is_left_set(sim: SimulatedCephCluster,
 
 def test_new_monitor_that_never_joins_stops_the_run_and_blocks_the_next(
         sim: SimulatedCephCluster, tmp_path: Path) -> None:
-    sim.deploy_mon = lambda *a, **k: None  # type: ignore[method-assign] # host never starts it
+    sim.deploy_mon = lambda *a, **k: None  # type: ignore[method-assign]  # never starts it
     target = _target(sim)
     with pytest.raises(HandoverStopped, match=r"after 'Add monitor 'd'.*no full quorum of "
                                               r"a,b,c,d within"):
@@ -158,7 +160,7 @@ def test_failed_deploy_removes_the_keys_and_says_where(
     def broken(name: str, addr: str, *, monmap: Path, keyring: Path) -> None:
         raise RuntimeError("mkfs failed: no space left on device")
 
-    sim.deploy_mon = broken  # type: ignore[method-assign]
+    sim.deploy_mon = broken  # type: ignore[method-assign]  # this instance only
     with pytest.raises(HandoverStopped, match=r"could not start mon\.d on .*no space left"):
         _handover(sim, tmp_path).run(_target(sim))
     assert [p for p in (tmp_path / "work").rglob("*") if p.is_file()
@@ -171,13 +173,14 @@ def test_remove_answering_already_removed_counts_as_done(
     """Pitfall 3: the CLI retried on another monitor after the removal committed."""
     real_ceph = sim.ceph
 
-    def retrying_ceph(args: Sequence[str], **kw: object) -> CommandResult:
-        result = real_ceph(args, **kw)  # type: ignore[arg-type]
+    def retrying_ceph(args: Sequence[str], *, timeout: float | None = None,
+                      output: Path | None = None) -> CommandResult:
+        result = real_ceph(args, timeout=timeout, output=output)
         if list(args[:2]) == ["mon", "remove"] and result.ok:
-            return real_ceph(args, **kw)  # type: ignore[arg-type] # the retry: ENOENT
+            return real_ceph(args, timeout=timeout, output=output)  # the retry: ENOENT
         return result
 
-    sim.ceph = retrying_ceph  # type: ignore[method-assign]
+    sim.ceph = retrying_ceph  # type: ignore[method-assign]  # patches this instance only
     report = _handover(sim, tmp_path).run({"b": sim.mons["b"], "c": sim.mons["c"]})
     assert [s.name for s in report.done] == ["a"]
     assert sorted(sim.mons) == ["b", "c"]

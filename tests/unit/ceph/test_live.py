@@ -13,6 +13,7 @@ import pytest
 from octane.ceph.live import NoQuorum, mon_ip, read_live
 from octane.ceph.osd import check_require_osd_release
 from octane.twin.services.ceph import CommandResult
+from tests.unit.ceph.fakes import ReadOnlyPort
 
 DATA = Path(__file__).parent / "data"
 
@@ -21,7 +22,7 @@ def _load(name: str) -> Any:
     return json.loads((DATA / f"{name}.json").read_text())
 
 
-class CannedPort:
+class CannedPort(ReadOnlyPort):
     """Answers like the CLI and the admin sockets did on the captured cluster."""
 
     def __init__(self, answers: Mapping[str, Any], statuses: Mapping[str, Any | None],
@@ -93,7 +94,7 @@ def test_no_quorum_is_an_error_not_an_empty_reading() -> None:
 
 def test_release_check_on_captured_pacific_cluster() -> None:
     port = CannedPort({"osd dump": _load("osd_dump"), "versions": _load("versions")}, {})
-    check = check_require_osd_release(port, timeout=1)  # type: ignore[arg-type]
+    check = check_require_osd_release(port, timeout=1)
     assert (check.ok, check.required, check.osd_releases) == (True, "pacific", ("pacific",))
 
 
@@ -102,6 +103,6 @@ def test_release_check_flags_osds_older_than_required() -> None:
     versions["osd"] = {"ceph version 15.2.17 (abc) octopus (stable)": 2,
                        "ceph version 16.2.15 (def) pacific (stable)": 1}
     port = CannedPort({"osd dump": _load("osd_dump"), "versions": versions}, {})
-    check = check_require_osd_release(port, timeout=1)  # type: ignore[arg-type]
+    check = check_require_osd_release(port, timeout=1)
     assert not check.ok and check.osd_releases == ("octopus", "pacific")
     assert check.message == "OSDs on octopus are older than require_osd_release pacific"

@@ -14,9 +14,10 @@ from pathlib import Path
 from octane.ceph.osd import check_osd_maps
 from octane.twin.services.ceph import CommandResult
 from octane.twin.services.ceph_simulated import SimulatedCephCluster
+from tests.unit.ceph.fakes import ReadOnlyPort
 
 
-class LaggingPort:
+class LaggingPort(ReadOnlyPort):
     """osd.0 reaches the cluster's epoch after ``catch_up`` status reads (never if None)."""
 
     def __init__(self, epoch: int, newest: dict[int, int], catch_up: int | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,7 +74,8 @@ def test_unknown_controller_is_refused() -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=3, max_value=7), st.randoms(use_true_random=False))
-def test_any_rolling_order_keeps_two_running_and_a_majority(size: int, rnd) -> None:  # type: ignore[no-untyped-def]
+def test_any_rolling_order_keeps_two_running_and_a_majority(size: int,
+                                                            rnd: random.Random) -> None:
     start = MonMap.of({f"m{i}": f"10.0.0.{i}" for i in range(size)})
     order = [f"m{i}" for i in range(size)]
     rnd.shuffle(order)

@@ -28,7 +28,8 @@ class HostModel:
     """``run_command`` answered by one twin host; records the command lines it saw."""
 
     def __init__(self, host: CephHost) -> None:
-        self.host, self.commands = host, []
+        self.host = host
+        self.commands: list[str] = []
 
     async def run_command(self, units: list[str], command: str, *,
                           timeout: float | None = None) -> dict[str, CommandResult]:

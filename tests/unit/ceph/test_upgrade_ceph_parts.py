@@ -49,7 +49,8 @@ def test_topology_reads_places_relations_and_offers(status: dict[str, Any]) -> N
     osd = old.relations_of("ceph-osd")
     assert [r.interface for r in osd] == ["ceph-osd"]
     assert osd[0].other("ceph-osd") == RelationEnd("seed-ceph-mon", "osd", "provider")
-    assert osd[0].end("ceph-osd") is not None and osd[0].end("ceph-osd").spec == "ceph-osd:mon"
+    end = osd[0].end("ceph-osd")
+    assert end is not None and end.spec == "ceph-osd:mon"
     assert old.relations_of("ceph-mon") == []        # the old relations are gone
 
 
@@ -61,8 +62,9 @@ def _units(names: dict[str, str]) -> CephUnits:
     class Named:
         def __init__(self, name: str) -> None:
             self.name = name
-    return CephUnits(Named("openstack"), Named("seed"), "ceph-mon", "ceph-mon",  # type: ignore[arg-type]
-                     old, new)
+    # the plan reads only the models' names: no connected TopologyModel needed
+    return CephUnits(Named("openstack"), Named("seed"),  # type: ignore[arg-type]
+                     "ceph-mon", "ceph-mon", old, new)
 
 
 def test_the_plan_is_data_with_stable_ids_and_a_prompt_per_monitor() -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from octane.cloud.analysis import CONTROL_PLANE, DATA_PLANE, analyse
 from tests.golden.scenarios import CloudBuilder, awkward, focal_ussuri
 
 
-def _one(app: str = "keystone", **kwargs: object) -> CloudBuilder:
+def _one(app: str = "keystone", **kwargs: Any) -> CloudBuilder:
     b = CloudBuilder("m", "focal", "ussuri")
-    b.app(app, machines=[b.machine("az1") for _ in range(3)], **kwargs)  # type: ignore[arg-type]
+    b.app(app, machines=[b.machine("az1") for _ in range(3)], **kwargs)
     return b
 
 

@@ -50,7 +50,7 @@ def test_origin_prefers_openstack_origin_and_tolerates_absence() -> None:
 def test_config_is_read_only() -> None:
     app = Application("a", "keystone", config={"debug": False})
     with pytest.raises(TypeError):
-        app.config["debug"] = True  # type: ignore[index]
+        app.config["debug"] = True  # type: ignore[index]  # read-only: what is tested
 
 
 def test_fingerprint_ignores_status_but_not_versions() -> None:

@@ -1,6 +1,8 @@
 import stat
 from pathlib import Path
 
+import pytest
+
 from octane import paths
 
 
@@ -13,7 +15,7 @@ def test_write_private_is_0600_in_0700(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["dump.sql"]  # no temp file left
 
 
-def test_data_dir_follows_octane_data(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_data_dir_follows_octane_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OCTANE_DATA", str(tmp_path / "d"))
     d = paths.data_dir()
     assert d == tmp_path / "d"
@@ -21,7 +23,7 @@ def test_data_dir_follows_octane_data(tmp_path: Path, monkeypatch) -> None:  # t
     assert paths.subdir("log") == d / "log"
 
 
-def test_data_dir_falls_back_to_xdg(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_data_dir_falls_back_to_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OCTANE_DATA", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert paths.data_dir() == tmp_path / "octane"

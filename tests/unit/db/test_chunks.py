@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import given, settings
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 
 from octane.db.chunks import Chunk, Key, _from_bounds, plan_table
 from octane.db.schema import Column, Table
+from octane.db.session import Row
+from tests.unit.db.fakes import FakeSession
 
 
 def _table(pk: tuple[str, ...], types: tuple[str, ...], size: int = 100,
@@ -53,14 +56,15 @@ def test_halves_split_integer_ranges_only() -> None:
     assert Chunk(_table(("s",), ("varchar",)), 0, ("a",), ("b",)).halves() is None
 
 
-class _FakeSession:
+class _PlanningSession(FakeSession):
     """Answers the two planning queries the way a server would."""
 
     def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        super().__init__()
         self.rows = sorted(rows)
         self.statements: list[str] = []
 
-    def execute(self, statement: str, args: Any = None) -> list[tuple[Any, ...]]:
+    def execute(self, statement: str, args: Sequence[Any] | None = None) -> list[Row]:
         self.statements.append(statement)
         if statement.startswith("SELECT MIN("):
             return [(self.rows[0][0], self.rows[-1][0])]
@@ -71,21 +75,21 @@ class _FakeSession:
 
 
 def test_integer_keys_are_split_arithmetically() -> None:
-    session = _FakeSession([(i,) for i in range(1, 1001)])
+    session = _PlanningSession([(i,) for i in range(1, 1001)])
     t = _table(("id",), ("bigint",), size=400)
-    chunks = plan_table(session, t, chunk_bytes=100)  # type: ignore[arg-type]
+    chunks = plan_table(session, t, chunk_bytes=100)
     assert [c.lower for c in chunks] == [None, (251,), (501,), (751,)]
     assert chunks[-1].upper is None and len(session.statements) == 1
 
 
 def test_other_keys_are_walked() -> None:
-    session = _FakeSession([(f"k{i:03d}",) for i in range(30)])
+    session = _PlanningSession([(f"k{i:03d}",) for i in range(30)])
     t = _table(("id",), ("varchar",), size=300, rows=30)
-    chunks = plan_table(session, t, chunk_bytes=100)  # type: ignore[arg-type]
+    chunks = plan_table(session, t, chunk_bytes=100)
     assert [(c.lower, c.upper) for c in chunks] == [
         (None, ("k010",)), (("k010",), ("k020",)), (("k020",), None)]
 
 
 def test_small_tables_are_one_chunk() -> None:
-    assert plan_table(None, _table(("id",), ("int",), size=10), 100) == [  # type: ignore[arg-type]
+    assert plan_table(FakeSession(), _table(("id",), ("int",), size=10), 100) == [  # no query
         Chunk(_table(("id",), ("int",), size=10), 0)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -13,67 +14,58 @@ from octane.db.chunks import Chunk
 from octane.db.endpoint import Endpoint
 from octane.db.report import TableResult
 from octane.db.schema import Column, Table
-from octane.db.session import DatabaseError
+from octane.db.session import DatabaseError, Row, Session
+from tests.unit.db.fakes import FakeSession
 
 TABLE = Table("d", "t", "", (Column("id", "int"),), ("id",), ("int",), data_length=10)
 
 
-class FakeSource:
+class FakeSource(FakeSession):
     """Answers chunk queries with ``rows`` lines and CHECKSUM TABLE with 42."""
 
-    endpoint = Endpoint("src", 1)
-
     def __init__(self, rows: int) -> None:
+        super().__init__(Endpoint("src", 1))
         self.rows = rows
-        self.last_warnings = 0
 
-    def execute(self, sql: str, args: Any = None) -> list[tuple[Any, ...]]:
-        if sql.startswith("CHECKSUM"):
+    def execute(self, statement: str, args: Sequence[Any] | None = None) -> list[Row]:
+        if statement.startswith("CHECKSUM"):
             return [("d.t", 42)]
         data = b"\n".join(str(i).encode() for i in range(self.rows))
         return [(self.rows, data)]
 
 
-class FakeTarget:
+class FakeTarget(FakeSession):
     """Reads what the loader pipes in; optionally fails every LOAD DATA."""
 
-    endpoint = Endpoint("tgt", 2)
-
     def __init__(self, fail: bool, received: list[bytes]) -> None:
+        super().__init__(Endpoint("tgt", 2))
         self.fail = fail
         self.received = received
-        self.last_warnings = 0
-        self.last_rowcount = 0
 
-    def execute(self, sql: str, args: Any = None) -> list[tuple[Any, ...]]:
-        if sql.startswith("LOAD DATA"):
+    def execute(self, statement: str, args: Sequence[Any] | None = None) -> list[Row]:
+        if statement.startswith("LOAD DATA"):
             if self.fail:
                 raise DatabaseError("tgt:2: The table 't' is full", 1114)
-            path = sql.split("'")[1]
+            path = statement.split("'")[1]
             with open(path, "rb") as pipe:
                 data = pipe.read()
             self.received.append(data)
             self.last_rowcount = data.count(b"\n")
             return []
-        if sql.startswith("CHECKSUM"):
+        if statement.startswith("CHECKSUM"):
             return [("d.t", 42)]
         return [(sum(len(d.splitlines()) for d in self.received),)]
 
-    def scalar(self, sql: str) -> Any:
-        return self.execute(sql)[0][0]
-
-    def warnings(self) -> list[str]:
+    def warnings(self, limit: int = 3) -> list[str]:
         return []
 
-    def close(self) -> None:
-        pass
 
-
-def run(monkeypatch: pytest.MonkeyPatch, fail: bool, chunks: int) -> tuple[Any, list[bytes]]:
+def run(monkeypatch: pytest.MonkeyPatch, fail: bool, chunks: int
+        ) -> tuple[transfer.Transfer, list[bytes]]:
     received: list[bytes] = []
     monkeypatch.setattr(transfer, "connect", lambda *a, **k: FakeTarget(fail, received))
     verified: list[TableResult] = []
-    readers: list[Any] = [FakeSource(3), FakeSource(3)]
+    readers: list[Session] = [FakeSource(3), FakeSource(3)]
     work = [Chunk(TABLE, i, (i * 10,), (i * 10 + 10,)) for i in range(chunks)]
     pipeline = transfer.Transfer(readers, Endpoint("tgt", 2), 2, work, max_piece=1 << 20,
                                  on_verified=verified.append)

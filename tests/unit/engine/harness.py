@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from octane.engine import Action, Registry, RunOptions, RunOutcome, StepContext, StoppedSafely
 from octane.engine.api import run_plan
@@ -31,7 +32,7 @@ class Rec:
     gates: dict[str, asyncio.Event] = field(default_factory=dict)
     started: dict[str, asyncio.Event] = field(default_factory=dict)
     verified: dict[str, bool] = field(default_factory=dict)
-    on_start: dict[str, Callable[[], None]] = field(default_factory=dict)
+    on_start: dict[str, Callable[[], object]] = field(default_factory=dict)  # result unused
     current: int = 0
     peak: int = 0
 
@@ -129,11 +130,11 @@ def answers_fd(text: str | None) -> int | None:
 
 async def run(root: Step, rec: Rec, tmp: Path, *, answers: str | None = None,
               stop: StopController | None = None, tty: bool = False,
-              quiet: bool = False, auto: bool | None = None, **options: object) -> Result:
+              quiet: bool = False, auto: bool | None = None, **options: Any) -> Result:
     out = io.StringIO()
     fd = answers_fd(answers)
     opts = RunOptions(auto_approve=answers is None if auto is None else auto,
-                      handle_signals=False, **options)  # type: ignore[arg-type]
+                      handle_signals=False, **options)
     console = Console(out, input_fd=fd, quiet=quiet, tty=tty, heartbeat=3600)
     journal = Journal(tmp / "journal.sqlite")
     try:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import strategies as st
 
 from octane.plan.step import Step
 
 
-def leaf(sid: str, action: str = "t.ok", **kw: object) -> Step:
+def leaf(sid: str, action: str = "t.ok", **kw: Any) -> Step:
     params = kw.pop("params", {})
-    return Step(id=sid, description=f"Do {sid}", action=action, params=params,  # type: ignore[arg-type]
-                **kw)  # type: ignore[arg-type]
+    return Step(id=sid, description=f"Do {sid}", action=action, params=params, **kw)
 
 
-def group(sid: str, *children: Step, **kw: object) -> Step:
-    return Step(id=sid, description=f"Group {sid}", children=children, **kw)  # type: ignore[arg-type]
+def group(sid: str, *children: Step, **kw: Any) -> Step:
+    return Step(id=sid, description=f"Group {sid}", children=children, **kw)
 
 
 @st.composite

@@ -89,5 +89,5 @@ def test_schedule_bounds(plan: Step, max_parallel: int, lengths: list[int]) -> N
     unbounded = simulate(plan, durations, 10_000)
     assert unbounded.makespan == unbounded.critical_path
     chain = unbounded.critical_steps
-    assert sum(durations[s] for s in chain if plan.find(s) and plan.find(s).action) == \
-        unbounded.critical_path  # type: ignore[union-attr]
+    acting = [s for s in chain if (step := plan.find(s)) is not None and step.action]
+    assert sum(durations[s] for s in acting) == unbounded.critical_path

@@ -1,5 +1,6 @@
 import asyncio
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,14 @@ from octane.errors import UsageError
 from octane.plan.step import Plan, Step
 from tests.unit.engine.harness import REGISTRY, WAIT, Rec, run
 from tests.unit.engine.plans import group, leaf
+
+
+def _stop_twice(stop: StopController) -> Callable[[], None]:
+    """An ``on_start`` that asks for a stop twice: the second cancels the running step."""
+    def both() -> None:
+        stop.request("x")
+        stop.request("x")
+    return both
 
 
 def _cloud() -> Step:
@@ -190,7 +199,7 @@ async def test_second_stop_cancels_and_resume_verifies_then_reruns(tmp_path: Pat
 async def test_resume_skips_a_step_whose_effect_is_verified(tmp_path: Path) -> None:
     root = group("root", leaf("a", params={"block": True}), leaf("b"))
     rec, stop = Rec(), StopController()
-    rec.on_start["a"] = lambda: (stop.request("x"), stop.request("x"))  # type: ignore[func-returns-value]
+    rec.on_start["a"] = _stop_twice(stop)
     first = await run(root, rec, tmp_path, stop=stop)
     rec2 = Rec(verified={"a": True})
     again = await run(root, rec2, tmp_path, resume=first.outcome.run_id)
@@ -201,7 +210,7 @@ async def test_resume_skips_a_step_whose_effect_is_verified(tmp_path: Path) -> N
 async def test_steps_without_verify_are_rerun_on_resume(tmp_path: Path) -> None:
     root = group("root", leaf("a", action="t.noverify", params={"block": True}))
     rec, stop = Rec(), StopController()
-    rec.on_start["a"] = lambda: (stop.request("x"), stop.request("x"))  # type: ignore[func-returns-value]
+    rec.on_start["a"] = _stop_twice(stop)
     first = await run(root, rec, tmp_path, stop=stop)
     rec2 = Rec()
     rec2.on_start["a"] = rec2.gate("a").set
@@ -241,7 +250,7 @@ async def test_latest_starts_a_new_run_when_the_last_one_completed(tmp_path: Pat
 
 async def test_a_run_held_by_another_process_is_refused(tmp_path: Path) -> None:
     rec, stop = Rec(), StopController()
-    rec.on_start["a"] = lambda: (stop.request("x"), stop.request("x"))  # type: ignore[func-returns-value]
+    rec.on_start["a"] = _stop_twice(stop)
     root = group("root", leaf("a", params={"block": True}))
     first = await run(root, rec, tmp_path, stop=stop)
     lock = RunLock(first.outcome.run_id or "", tmp_path).acquire()

@@ -1,4 +1,5 @@
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -10,8 +11,8 @@ from octane.plan.step import Step
 from tests.unit.engine.plans import group, leaf, random_plans
 
 
-def _sched(root: Step, max_parallel: int = 4, **kw: object) -> Scheduler:
-    return Scheduler(PlanGraph(root), max_parallel, **kw)  # type: ignore[arg-type]
+def _sched(root: Step, max_parallel: int = 4, **kw: Any) -> Scheduler:
+    return Scheduler(PlanGraph(root), max_parallel, **kw)
 
 
 def _open_groups(s: Scheduler) -> None:

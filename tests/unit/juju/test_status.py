@@ -19,7 +19,8 @@ DATA = Path(__file__).parent / "data"
 
 def _captured() -> dict[str, Any]:
     # FullStatus as libjuju 3.6.1.3 received it (shared/reference/juju-api-transcript.log)
-    return json.loads((DATA / "fullstatus-keystone.json").read_text())
+    status: dict[str, Any] = json.loads((DATA / "fullstatus-keystone.json").read_text())
+    return status
 
 
 def test_captured_full_status() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 
@@ -34,7 +34,7 @@ class FakeTime:
         self.now += seconds
 
 
-def _feed(*clouds: Cloud) -> tuple[FakeTime, object]:
+def _feed(*clouds: Cloud) -> tuple[FakeTime, Callable[[], Awaitable[Cloud]]]:
     time = FakeTime()
     seq: Iterator[Cloud] = iter(clouds)
     last = clouds[-1]
@@ -49,7 +49,7 @@ def test_settles_after_the_idle_period_of_consecutive_idle_polls() -> None:
     busy = _cloud(("a/0", "executing", "maintenance"))
     idle = _cloud(("a/0", "idle", "active"))
     time, fetch = _feed(busy, busy, idle, busy, idle)
-    result = asyncio.run(wait_until_idle(fetch, model="m", timeout=100, idle_period=3,  # type: ignore[arg-type]
+    result = asyncio.run(wait_until_idle(fetch, model="m", timeout=100, idle_period=3,
                                          clock=time.clock, sleep=time.sleep))
     assert result == idle
     # idle at t=2, busy again at t=3, idle from t=4: settled at t=7
@@ -59,7 +59,7 @@ def test_settles_after_the_idle_period_of_consecutive_idle_polls() -> None:
 def test_error_stops_the_wait_at_once() -> None:
     time, fetch = _feed(_cloud(("a/0", "idle", "active"), ("b/0", "idle", "error")))
     with pytest.raises(UnitsInError, match="b/0"):
-        asyncio.run(wait_until_idle(fetch, model="m", timeout=100, clock=time.clock,  # type: ignore[arg-type]
+        asyncio.run(wait_until_idle(fetch, model="m", timeout=100, clock=time.clock,
                                     sleep=time.sleep))
     assert time.now == 0.0
 
@@ -68,7 +68,7 @@ def test_timeout_names_the_busy_units_and_keeps_the_last_status() -> None:
     busy = _cloud(("a/0", "executing", "maintenance"))
     time, fetch = _feed(busy)
     with pytest.raises(WaitTimeout) as info:
-        asyncio.run(wait_until_idle(fetch, model="m", apps=["a"], timeout=5,  # type: ignore[arg-type]
+        asyncio.run(wait_until_idle(fetch, model="m", apps=["a"], timeout=5,
                                     clock=time.clock, sleep=time.sleep))
     assert "app 'a'" in str(info.value) and "a/0" in str(info.value)
     assert info.value.last == busy and time.now == 5.0

@@ -54,16 +54,17 @@ def test_nova_versions_are_the_cou_table(release: str, kind: str, values: set[st
 
 def test_releases_without_migrations_carry_the_previous_version() -> None:
     glance = registry.load("glance")
-    assert glance.expected_version("glance", "victoria").values == {  # type: ignore[union-attr]
-        "ussuri_expand01", "ussuri_contract01"}
+    victoria = glance.expected_version("glance", "victoria")
+    assert victoria is not None and victoria.values == {"ussuri_expand01", "ussuri_contract01"}
     caracal = glance.expected_version("glance", "caracal")
     assert caracal is not None and caracal.tables_added == ("node_reference", "cached_images")
 
 
 def test_placeholders_are_flagged_approximate() -> None:
     neutron = registry.load("neutron")
-    assert neutron.expected_version("neutron", "ussuri").approximate  # type: ignore[union-attr]
-    assert not neutron.expected_version("neutron", "zed").approximate  # type: ignore[union-attr]
+    ussuri, zed = (neutron.expected_version("neutron", r) for r in ("ussuri", "zed"))
+    assert ussuri is not None and ussuri.approximate
+    assert zed is not None and not zed.approximate
 
 
 def test_octane_and_the_twin_agree_on_every_version() -> None:

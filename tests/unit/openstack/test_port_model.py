@@ -17,7 +17,7 @@ def test_a_hypervisor_answers_to_its_fqdn_short_name_and_service_host() -> None:
     assert not hyp.answers_to("node-11")
     assert hyp.empty and not dataclasses.replace(hyp, running_vms=1).empty
     with pytest.raises(dataclasses.FrozenInstanceError):
-        hyp.running_vms = 3  # type: ignore[misc]
+        hyp.running_vms = 3  # type: ignore[misc]  # frozen: what is tested
 
 
 def test_progress_percentages() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -29,8 +30,8 @@ from tests.golden.scenarios import (
 HALF = control_plane_done("focal", "ussuri", "victoria")
 
 
-def _plan(cloud: Cloud, probes: Probes | None = None, **options: object) -> PlanResult:
-    return build(analyse(cloud), PlanOptions(**options), probes=probes)  # type: ignore[arg-type]
+def _plan(cloud: Cloud, probes: Probes | None = None, **options: Any) -> PlanResult:
+    return build(analyse(cloud), PlanOptions(**options), probes=probes)
 
 
 def _ids(step: Step) -> list[str]:
@@ -243,9 +244,9 @@ def test_meta_records_what_the_plan_was_built_from() -> None:
     ({"purge": True, "purge_before": "01/02/2000"}, "not a date"),
     ({"group": "everything"}, "unknown upgrade group"),
 ])
-def test_option_errors_are_usage_errors(kwargs: dict[str, object], text: str) -> None:
+def test_option_errors_are_usage_errors(kwargs: dict[str, Any], text: str) -> None:
     with pytest.raises(UsageError, match=text):
-        PlanOptions(**kwargs)  # type: ignore[arg-type]
+        PlanOptions(**kwargs)
 
 
 def test_timeouts_come_from_cou_named_variables() -> None:

@@ -14,6 +14,7 @@ import octane.commands.plan as plan_command
 from octane.cli import main
 from octane.cloud.model import Cloud
 from octane.commands.base import gc_paused
+from octane.plan import builder
 from tests.golden.scenarios import (
     AWKWARD_VMS,
     CloudBuilder,
@@ -131,7 +132,7 @@ def test_the_collector_pauses_while_reading_and_planning_only(
         capsys: pytest.CaptureFixture[str]) -> None:
     seen: list[tuple[str, bool]] = []
     session = sessions[None]
-    real_build = plan_command.build
+    real_build = builder.build
 
     async def status() -> Cloud:
         seen.append(("status", gc.isenabled()))

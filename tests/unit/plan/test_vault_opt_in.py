@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from octane.cloud.analysis import analyse
 from octane.cloud.model import Cloud
 from octane.plan.builder import PlanResult, build
@@ -9,8 +11,8 @@ from octane.plan.options import PlanOptions
 from tests.golden.scenarios import control_plane_done, openstack_cloud
 
 
-def _plan(cloud: Cloud, **options: object) -> PlanResult:
-    return build(analyse(cloud), PlanOptions(**options))  # type: ignore[arg-type]
+def _plan(cloud: Cloud, **options: Any) -> PlanResult:
+    return build(analyse(cloud), PlanOptions(**options))
 
 
 def _apps(result: PlanResult) -> set[str]:

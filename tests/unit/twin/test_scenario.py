@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -63,14 +64,14 @@ BASE = {"models": {"m": {"machines": {"0": {"zone": "az1"}},
     ({"models": {"M": {}}},
      "x.yaml: models.M: model names are lowercase letters, digits and hyphens"),
 ])
-def test_impossible_scenarios(patch: dict, message: str) -> None:
+def test_impossible_scenarios(patch: dict[str, Any], message: str) -> None:
     doc = merge(yaml.safe_load(yaml.safe_dump(BASE)), patch)
     with pytest.raises(scenario.ScenarioError) as caught:
         scenario.parse(doc, "x.yaml")
     assert caught.value.one_line() == message
 
 
-def merge(base: dict, patch: dict) -> dict:
+def merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     for key, value in patch.items():
         if isinstance(value, dict) and value and isinstance(base.get(key), dict):
             merge(base[key], value)

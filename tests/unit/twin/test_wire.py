@@ -97,7 +97,7 @@ def test_routing_errors_are_juju_s() -> None:
     assert lookup("Client", 8, "FullStatus", controller=True).code == "not supported"
     assert lookup("ModelManager", 10, "ModelInfo").code == "not supported"
     assert lookup("Client", 8, "FullStatus", logged_in=False).code == "unauthorized access"
-    assert router.lookup("Client", 7, "FindTools", controller_only=False, logged_in=True)
+    router.lookup("Client", 7, "FindTools", controller_only=False, logged_in=True)  # served
 
 
 def test_bulk_reports_errors_per_item() -> None:
@@ -113,8 +113,9 @@ def test_certificates_look_like_a_controller_s() -> None:
     certs = tls.generate()
     ca = x509.load_pem_x509_certificate(certs.ca_cert.encode())
     leaf = x509.load_pem_x509_certificate(certs.server_cert.encode())
-    assert isinstance(ca.public_key(), ec.EllipticCurvePublicKey)
-    assert ca.public_key().curve.name == "secp256r1"
+    ca_key = ca.public_key()
+    assert isinstance(ca_key, ec.EllipticCurvePublicKey)
+    assert ca_key.curve.name == "secp256r1"
     constraints = ca.extensions.get_extension_for_class(x509.BasicConstraints)
     assert constraints.critical and constraints.value.ca
     assert ca.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign

@@ -25,9 +25,9 @@ def normalised(model: ModelState) -> dict[str, Any]:
         if isinstance(value, list):
             return [clean(v) for v in value]
         return value
-    doc = clean(full_status(model, [], "3.6.1"))
+    doc: dict[str, Any] = clean(full_status(model, [], "3.6.1"))
     doc["relations"] = sorted(json.dumps(r, sort_keys=True) for r in doc["relations"])
-    return doc  # type: ignore[no-any-return]
+    return doc
 
 
 def copy_of(ctl: ControllerState, name: str) -> tuple[ModelState, dict[str, Any]]:

@@ -10,10 +10,11 @@ from octane.twin.behaviours import charmhub, default_registry
 def test_every_catalogued_charm_has_a_behaviour_that_publishes_it() -> None:
     registry = default_registry()
     cat = releases.catalogue()
-    assert sorted(cat.charms) == sorted(n for n in registry.names()
-                                        if registry.for_charm(n).charmhub() is not None)
+    entries = {n: e for n in registry.names()
+               if (e := registry.for_charm(n).charmhub()) is not None}
+    assert sorted(cat.charms) == sorted(entries)
     subordinates = {n for n, c in cat.charms.items() if c.kind.subordinate}
-    published = {n for n in registry.names() if registry.for_charm(n).charmhub().subordinate}
+    published = {n for n, e in entries.items() if e.subordinate}
     assert published == subordinates
 
 
@@ -35,7 +36,11 @@ def test_every_upgrade_target_channel_resolves() -> None:
 def test_revisions_grow_from_track_to_track() -> None:
     for charm in ("keystone", "ceph-osd", "ovn-chassis", "hacluster", "vault"):
         tracks = charmhub.tracks_for(charm)
-        latest = [charmhub.latest(charm, f"{t}/stable") for t in tracks]
+        latest: list[int] = []
+        for track in tracks:
+            revision = charmhub.latest(charm, f"{track}/stable")
+            assert revision is not None, f"{charm} {track}"
+            latest.append(revision)
         assert latest == sorted(latest) and len(set(latest)) == len(latest), charm
     assert charmhub.tracks_for("ceph-mon") == ("octopus", "pacific", "quincy", "reef",
                                                "squid")
