@@ -11,7 +11,8 @@ saying what it saw.
 Pitfalls from shared/reference/components.md §2, each encoded where it bites:
 ``ceph mon add`` takes a bare IP; ``mon remove`` may answer "does not exist or has already
 been removed" after it succeeded; an old monitor is never removed before every new one is
-in ``quorum_names``; clients' ``mon_host`` is rewritten after every monmap change.
+in ``quorum_names``; clients' ``mon_host`` is rewritten after every monmap change. Learnt
+here: a monitor's daemon is stopped *before* ``ceph mon remove`` (see :meth:`_remove`).
 """
 
 from __future__ import annotations
@@ -280,12 +281,47 @@ class MonitorHandover:
         if missing:
             raise QuorumDegraded(f"will not remove mon.{name}: {','.join(missing)} not in "
                                  "quorum_names", hint=RESUME_HINT)
+        # Stop the daemon first, then `ceph mon remove` (the order of Ceph's manual
+        # procedure). The other way round hangs clients: when the removal commits, every
+        # survivor whose rank changes drops all its client sessions (mark_down_all), and a
+        # client re-hunting from its old monmap may pick the removed monitor, which is still
+        # alive for a few milliseconds before it exits by itself ("removed from monmap,
+        # suicide"). If it finishes cephx there and dies before the msgr2 handshake ends,
+        # pacific's MonClient counts the session as open while the lossy connection retries
+        # the dead address for ever (no reset, no keepalive check on a connection without
+        # features): that client's monitor ops hang until their own timeout (60 s in the
+        # functional tests, for ever without one). Seen in 2 of 3 runs of
+        # tests/functional/ceph_twin (librados debug_monc log); a stopped monitor refuses
+        # the connection instead and the client's hunt moves on.
+        self.port.stop_mon(name)
+        self._wait_without(name, live)
         # When the CLI retried on another monitor after the removal had committed, it says
         # "does not exist or has already been removed": success, confirmed with mon dump.
         self._ceph(["mon", "remove", name], f"remove mon.{name}",
                    tolerate="does not exist or has already been removed")
         self._confirm_removed(name)
         self.port.retire_mon(name)
+
+    def _wait_without(self, name: str, live: LiveState) -> None:
+        """After stopping member ``name``: the others' quorum, before the monmap changes."""
+        others = {n for n in live.members if n != name}
+        deadline = time.monotonic() + self.timeouts.step
+        last = "nothing read yet"
+        while True:
+            try:
+                now = read_live(self.port, timeout=self.timeouts.cli)
+            except NoQuorum as exc:
+                last = str(exc)
+            else:
+                if set(now.quorum) == others and all(now.healthy(n) for n in others):
+                    return
+                last = now.describe()
+            if time.monotonic() >= deadline:
+                raise HandoverStopped(f"mon.{name} was stopped for its removal, but the other "
+                                      f"members formed no quorum within "
+                                      f"{self.timeouts.step:.0f}s (last: {last})",
+                                      hint=f"start mon.{name} again, then {RESUME_HINT}")
+            time.sleep(self.timeouts.poll)
 
     def _confirm_removed(self, name: str) -> None:
         deadline = time.monotonic() + self.timeouts.step

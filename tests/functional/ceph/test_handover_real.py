@@ -58,11 +58,16 @@ class ElectionSampler(threading.Thread):
 
 @contextmanager
 def rados_client(cluster: RealCephCluster, tmp: Path) -> Iterator[dict[str, Any]]:
-    """A librados client writing and reading pool ``io``; its summary fills the dict."""
+    """A librados client writing and reading pool ``io``; its summary fills the dict.
+
+    Its per-operation log and librados' debug log stay in ``tmp`` (client-ops.log,
+    client-rados.log): the first thing to read when a stall or an error shows up.
+    """
     stop, ready, out = tmp / "stop", tmp / "ready", tmp / "summary.json"
     with open(tmp / "client.log", "wb") as log:
         proc = subprocess.Popen(["/usr/bin/python3", str(CLIENT), str(cluster.conf), "io",
-                                 str(stop), str(ready), str(out)], stdout=log, stderr=log)
+                                 str(stop), str(ready), str(out), str(tmp)],
+                                stdout=log, stderr=log)
     summary: dict[str, Any] = {}
     try:
         deadline = time.monotonic() + 30
@@ -135,7 +140,7 @@ def test_full_hand_over_keeps_quorum_while_a_client_reads_and_writes(
     assert "noout" not in ceph.ceph(["osd", "dump", "-f", "json"]).json()["flags"]
     assert report.release.ok and report.release.osd_releases == ("pacific",)
 
-    assert client["errors"] == 0, client["samples"]
+    assert client["errors"] == 0, (client["samples"], client["slowest"], f"logs in {tmp_path}")
     assert client["ops"] >= 20
     # a brand-new client bootstraps from the rewritten mon_host (new monitors only) and
     # reads back exactly what the long-lived session wrote last

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import subprocess
 import threading
 import time
@@ -105,6 +106,9 @@ def test_hand_over_through_juju_keeps_quorum_while_a_client_reads_and_writes(
             took = time.monotonic() - began
     finally:
         sampler.stop()
+        # the twin deletes the cluster's files when it stops: keep the daemons' logs next
+        # to the client's (client-ops.log, client-rados.log) for whoever reads a failure
+        shutil.copytree(cluster.base / "log", tmp_path / "ceph-logs", dirs_exist_ok=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _members(real_twin) == SEED
     assert real_twin.monmap()["epoch"] == start + 6
@@ -115,7 +119,7 @@ def test_hand_over_through_juju_keeps_quorum_while_a_client_reads_and_writes(
     assert sorted(cluster.pids()) == ["mon.smon-d", "mon.smon-e", "mon.smon-f", "osd.0"]
     assert "noout" not in _flags(real_twin)
 
-    assert client["errors"] == 0, client["samples"]
+    assert client["errors"] == 0, (client["samples"], client["slowest"], f"logs in {tmp_path}")
     assert client["ops"] >= 20
     # the clients' mon_host followed the relations to the seed's ceph-mon: a brand-new
     # client bootstraps from it and reads back what the long-lived session wrote last

@@ -197,3 +197,55 @@ def test_release_check_reports_a_lagging_require_osd_release(tmp_path: Path) -> 
 def test_plan_is_read_only(sim: SimulatedCephCluster, tmp_path: Path) -> None:
     plan = _handover(sim, tmp_path).plan(_target(sim))
     assert len(plan.steps) == 6 and sim.epoch == 1 and sim.flags == set()
+
+
+def test_a_monitor_is_stopped_before_it_leaves_the_monmap(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    """Stop, the others' quorum, ``mon remove``, retire: never a removed monitor alive.
+
+    Removing first let a client re-hunting at the moment of the removal open its session on
+    the dying monitor and hang there (pacific's MonClient; see MonitorHandover._remove).
+    """
+    events: list[str] = []
+    stop, retire, ceph = sim.stop_mon, sim.retire_mon, sim.ceph
+
+    def stopping(name: str, **kw: bool) -> None:
+        events.append(f"stop {name}")
+        stop(name, **kw)
+
+    def retiring(name: str) -> None:
+        events.append(f"retire {name}")
+        retire(name)
+
+    def cli(args: Sequence[str], **kw: object) -> CommandResult:
+        if list(args[:2]) == ["mon", "remove"]:
+            quorum = sim.quorum_status()["quorum_names"]
+            events.append(f"remove {args[2]} (running: {sim.mon_state(args[2])}, "
+                          f"quorum {','.join(quorum)})")
+        return ceph(args, **kw)  # type: ignore[arg-type]
+
+    sim.stop_mon, sim.retire_mon = stopping, retiring  # type: ignore[method-assign]
+    sim.ceph = cli  # type: ignore[method-assign]
+    _handover(sim, tmp_path).run(_target(sim, ["d"]) | {"b": sim.mons["b"],
+                                                         "c": sim.mons["c"]})
+    assert events == ["stop a", "remove a (running: down, quorum b,c,d)", "retire a"]
+
+
+def test_no_quorum_after_stopping_a_monitor_stops_the_run_before_the_monmap_changes(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    stop = sim.stop_mon
+
+    def stop_two(name: str, **kw: bool) -> None:     # the host of b goes down at that moment
+        stop(name, **kw)
+        stop("b")
+
+    sim.stop_mon = stop_two  # type: ignore[method-assign]
+    with pytest.raises(HandoverStopped, match=r"mon\.a was stopped for its removal, but the "
+                                              r"other members formed no quorum") as stopped:
+        _handover(sim, tmp_path).run(_target(sim, ["d"]) | {"b": sim.mons["b"],
+                                                             "c": sim.mons["c"]})
+    assert "start mon.a again" in stopped.value.one_line()
+    assert sim.epoch == 2                            # d added; a never removed without quorum
+    sim.start_mon("b")
+    assert sorted(m["name"] for m in sim.ceph(["mon", "dump", "-f", "json"]).json()["mons"]) \
+        == ["a", "b", "c", "d"]
