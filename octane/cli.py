@@ -84,16 +84,29 @@ class OctaneApp(App):
         root.addHandler(console)
         for name in NOISY_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG if level >= 4 else logging.INFO)
-        try:
-            self.log_path = new_log_file(paths.subdir("log"))
-            file_handler = logging.FileHandler(self.log_path)
-            file_handler.setLevel(logging.DEBUG)
-            file_handler.setFormatter(logging.Formatter(
-                "%(asctime)s %(levelname)s [%(name)s] %(message)s"))
-            root.addHandler(file_handler)
-        except OSError as exc:  # a read-only home must not stop a read-only command
-            self.log_path = None
-            LOG.debug("no log file: %s", exc)
+        self.log_path = attach_log_file()
+
+
+def attach_log_file() -> Path | None:
+    """Open this run's log file and send every record, at debug level, to it.
+
+    Also called by a command run from another cliff application (``openstack upgrade ...``,
+    see :class:`octane.commands.base.ErrorContract`): its log goes to the same place as under
+    ``octane``. None when the data directory cannot be written -- a read-only home must not
+    stop a read-only command.
+    """
+    try:
+        path = new_log_file(paths.subdir("log"))
+        handler = logging.FileHandler(path)
+    except OSError as exc:
+        LOG.debug("no log file: %s", exc)
+        return None
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(name)s] %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG)
+    root.addHandler(handler)
+    return path
 
 
 def new_log_file(log_dir: Path) -> Path:

@@ -104,7 +104,7 @@ class ComputeServiceView(Protocol):
     """What the actions read of a Nova compute service."""
 
     @property
-    def disabled(self) -> bool: ...  # noqa: D102 - protocol member
+    def enabled(self) -> bool: ...  # noqa: D102 - protocol member
 
 
 class NovaPort(Protocol):

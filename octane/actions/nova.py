@@ -47,7 +47,7 @@ async def _service_disabled(ctx: Ctx, unit_name: str) -> bool | None:
     if host is None:
         return None
     try:
-        return (await nova.compute_service(host)).disabled
+        return not (await nova.compute_service(host)).enabled
     except OctaneError as exc:
         ctx.log.info("cannot read the compute service of %s: %s", host, exc)
         return None

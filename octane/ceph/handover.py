@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import Literal
 
 from octane.ceph.live import LiveState, NoQuorum, read_live, wait_for_quorum
-from octane.ceph.osd import ReleaseCheck, check_require_osd_release, set_noout, unset_noout
+from octane.ceph.osd import (
+    MapCheck,
+    ReleaseCheck,
+    check_osd_maps,
+    check_require_osd_release,
+    set_noout,
+    unset_noout,
+)
 from octane.ceph.planner import AddMonitor, HandoverPlan, MonStep, plan_handover, transitions
 from octane.ceph.port import CephPort
 from octane.errors import GateFailed, StepFailed
@@ -62,6 +69,7 @@ class Timeouts:
     settle: float = 30.0   # before a step: time an election in progress may take to finish
     step: float = 120.0    # after a step: until the expected full quorum forms
     poll: float = 0.25
+    osd_maps: float = 20.0  # at the end: until every OSD has the current OSD map
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ class HandoverReport:
     final: LiveState
     noout: str                         # "octane", "operator" or "untouched"
     release: ReleaseCheck
+    osd_maps: MapCheck | None = None   # every OSD on the current OSD map (after the steps)
 
 
 Observer = Callable[[HandoverEvent], None]
@@ -124,8 +133,9 @@ class MonitorHandover:
                                   hint=RESUME_HINT)
         if self.unset_noout(live.fsid) and noout == "untouched":
             noout = "octane"                # an interrupted run had set it; this one unset it
+        maps = self.check_osd_maps() if done else None
         release = self.check_release()
-        return HandoverReport(first, tuple(done), live, noout, release)
+        return HandoverReport(first, tuple(done), live, noout, release, maps)
 
     # -- the same, one piece at a time (octane upgrade-ceph journals each step) ----------
     def state_dir(self, fsid: str) -> Path:
@@ -151,6 +161,13 @@ class MonitorHandover:
         if not release.ok:
             LOG.warning("%s", release.message)
         return release
+
+    def check_osd_maps(self) -> MapCheck:
+        """Every up OSD on the current OSD map (bounded wait); reported, the caller decides."""
+        check = check_osd_maps(self.port, timeout=self.timeouts.cli,
+                               wait=self.timeouts.osd_maps, poll=self.timeouts.poll)
+        LOG.info("OSD maps: %s", check.message)
+        return check
 
     def in_effect(self, step: MonStep) -> bool:
         """Read-only and ungated: the live monmap already reflects ``step``."""

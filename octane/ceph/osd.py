@@ -1,4 +1,5 @@
-"""OSD-side guards around a monitor move: ``noout``, and ``require_osd_release`` at the end.
+"""OSD-side guards around a monitor move: ``noout``; at the end, every OSD on the current OSD
+map, and ``require_osd_release``.
 
 Why ``noout``: every monmap change costs an election (about 5 s with default timings), and
 OSDs whose reports stall that long must not be marked out and start a rebalance. The flag is
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,3 +100,63 @@ def check_require_osd_release(port: CephPort, *, timeout: float) -> ReleaseCheck
                             f"OSDs on {oldest} are older than require_osd_release {required}")
     return ReleaseCheck(required, releases, True, f"require_osd_release {required} matches "
                         f"the OSDs ({', '.join(releases)})")
+
+
+@dataclass(frozen=True)
+class MapCheck:
+    """Whether every running OSD has the cluster's current OSD map."""
+
+    epoch: int
+    lagging: dict[int, int]         # osd id -> the newest map epoch it has
+    ok: bool
+    message: str
+
+
+def _osd_newest_map(port: CephPort, osd: int, *, timeout: float) -> int | None:
+    answer = port.ceph(["tell", f"osd.{osd}", "status", "-f", "json"], timeout=timeout)
+    if answer.returncode != 0:
+        return None
+    try:
+        return int(json.loads(answer.stdout)["newest_map"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def check_osd_maps(port: CephPort, *, timeout: float, wait: float, poll: float,
+                   clock: Callable[[], float] = time.monotonic,
+                   sleep: Callable[[float], None] = time.sleep) -> MapCheck:
+    """Every up OSD reports ``newest_map`` >= the cluster's OSD map epoch, within ``wait``.
+
+    Why: measured on pacific daemons (docs/ceph.md, "Clients during the hand-over"), when the
+    monitor an OSD's session is on commits its own removal and exits, the OSD can re-attach
+    to a remaining monitor with its map subscription lost. It then never learns a later OSD
+    map (the ``noout`` unset at the end makes one at once), and every client that has the
+    newer map -- any client that connects afterwards -- waits on it forever ("slow requests
+    ... delayed"). Nothing in ``ceph -s`` shows it. An OSD map normally reaches every OSD
+    in well under a second, so a short bounded wait tells a lost subscription from a slow
+    delivery. Read-only: the remedy (restart the OSD) is the operator's.
+    """
+    dump = json.loads(_must(port.ceph(["osd", "dump", "-f", "json"], timeout=timeout),
+                            "read the OSD map"))
+    epoch = int(dump.get("epoch", 0))
+    up = [int(o["osd"]) for o in dump.get("osds", ()) if o.get("up")]
+    # the map to reach is the one read now; an OSD that has it keeps it, so each later poll
+    # asks only the OSDs still behind (one CLI round trip each, through juju exec)
+    deadline = clock() + wait
+    behind = up
+    while True:
+        lagging: dict[int, int] = {}
+        for osd in behind:
+            newest = _osd_newest_map(port, osd, timeout=timeout)
+            if newest is not None and newest < epoch:
+                lagging[osd] = newest
+        if not lagging:
+            return MapCheck(epoch, {}, True, f"{len(up)} OSD(s) on OSD map e{epoch}")
+        if clock() >= deadline:
+            names = ", ".join(f"osd.{o} (e{e})" for o, e in sorted(lagging.items()))
+            return MapCheck(epoch, lagging, False,
+                            f"{names} still behind OSD map e{epoch} after {wait:.0f}s: their "
+                            "monitor session lost its map subscription when a monitor left, "
+                            "and clients with the newer map will hang on them")
+        behind = sorted(lagging)
+        sleep(poll)

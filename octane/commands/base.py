@@ -16,7 +16,8 @@ import gc
 import logging
 import sys
 from collections.abc import Coroutine, Iterator
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from octane.errors import OctaneError
 
@@ -26,12 +27,29 @@ T = TypeVar("T")
 
 
 class ErrorContract:
-    """Mixin for cliff commands: operator errors are one line and an exit status."""
+    """Mixin for cliff commands: operator errors are one line and an exit status.
+
+    The same command classes run under ``octane`` and, as a python-openstackclient plugin,
+    under ``openstack upgrade ...`` (``octane/osc_plugin.py``); what differs between the two
+    applications is bridged here, so a command never asks which one runs it.
+    """
 
     app: Any
+    #: For OSC: octane talks to Juju with Juju's credentials, and asks Keystone itself (from
+    #: the same ``OS_*`` variables) only where a step needs it, so OSC must not demand a
+    #: token before running the command. cliff ignores it.
+    auth_required = False
+
+    @property
+    def log_path(self) -> Path | None:
+        """This run's log file, to print first and to journal with the run."""
+        return cast("Path | None", getattr(self.app, "log_path", None))
 
     def run(self, parsed_args: Any) -> int:
         """Run the command, turning exceptions into the documented exit statuses."""
+        if not hasattr(self.app, "log_path"):  # another cliff app (OSC): our own log file
+            from octane.cli import attach_log_file
+            self.app.log_path = attach_log_file()
         try:
             result = super().run(parsed_args)  # type: ignore[misc]
         except OctaneError as exc:
@@ -43,7 +61,7 @@ class ErrorContract:
             return 130
         except Exception as exc:  # a bug: keep the traceback out of the operator's face
             LOG.debug("unexpected error", exc_info=True)
-            where = getattr(self.app, "log_path", None)
+            where = self.log_path
             detail = f" (traceback in {where})" if where else ""
             sys.stderr.write(f"octane: error: unexpected {type(exc).__name__}: {exc}{detail}\n")
             return 1

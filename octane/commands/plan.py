@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 from cliff.command import Command
@@ -37,6 +37,9 @@ from octane.plan.builder import PlanResult, build, effective_options
 from octane.plan.checks import find_target
 from octane.plan.options import GROUPS, PlanOptions, split_list
 from octane.plan.probes import EmptinessProvider, HypervisorRef, JujuReader
+
+if TYPE_CHECKING:  # the port is imported only when credentials are given
+    from octane.openstack import OpenStackClient
 
 LOG = logging.getLogger(__name__)
 
@@ -141,7 +144,7 @@ class NovaEmptiness:
 
     source = "Nova"
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: OpenStackClient) -> None:
         self.client = client
 
     async def instance_counts(self, hypervisors: Sequence[HypervisorRef]) -> Mapping[str, int]:
@@ -160,7 +163,8 @@ class NovaEmptiness:
         return out
 
 
-async def nova_emptiness(env: Mapping[str, str] | None = None) -> tuple[Any, str | None]:
+async def nova_emptiness(env: Mapping[str, str] | None = None
+                         ) -> tuple[OpenStackClient | None, str | None]:
     """(OpenStack client, None) when ``OS_*``/``OS_CLOUD`` credentials work, else
     (None, why not); without credentials at all: (None, None)."""
     source = os.environ if env is None else env
@@ -188,7 +192,7 @@ async def make_plan(model: str | None, options: PlanOptions, *,
     clock.done(f"connected to model '{session.name}'")
     nova = asyncio.create_task(nova_emptiness())
     empty: asyncio.Task[probes.EmptinessResult] | None = None
-    client = None
+    client: OpenStackClient | None = None
     try:
         with gc_paused():  # the snapshot and the plan: many objects, all kept
             status = await session.status()
@@ -222,8 +226,9 @@ async def make_plan(model: str | None, options: PlanOptions, *,
             await session.close()
 
 
-async def _emptiness(nova: asyncio.Task[tuple[Any, str | None]], session: ModelSession,
-                     refs: Sequence[HypervisorRef]) -> probes.EmptinessResult:
+async def _emptiness(nova: asyncio.Task[tuple[OpenStackClient | None, str | None]],
+                     session: ModelSession, refs: Sequence[HypervisorRef]
+                     ) -> probes.EmptinessResult:
     """Nova when its login succeeds, else the instance-count action through Juju."""
     client, _ = await nova
     provider: EmptinessProvider = NovaEmptiness(client) if client else \

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cliff.command import Command
 
@@ -36,6 +36,9 @@ from octane.engine import RunOptions, log_banner, run_plan
 from octane.engine.journal import Journal
 from octane.errors import UsageError
 from octane.plan.options import PlanOptions
+
+if TYPE_CHECKING:  # the port is imported only when credentials are given
+    from octane.openstack import OpenStackClient
 
 #: Actions at once by default. COU upgrades every unit of an AZ at once; 128 keeps that for
 #: AZs of up to ~120 hypervisors (benchmarks/RESULTS.md: at 8, the large cloud's simulated
@@ -112,7 +115,7 @@ async def upgrade(request: Request) -> int:
     """Connect, choose the plan (resume, saved, fresh), run it; the exit status."""
     out = Printer(request.quiet)
     session = await open_model(request.model)
-    nova: Any = None
+    nova: OpenStackClient | None = None
     try:
         out.line(f"Connected to '{session.name}' ✓")
         scope = f"upgrade:{session.controller}:{session.name}"
@@ -170,7 +173,7 @@ class Upgrade(ErrorContract, Command):
         """Print the log file's path, then run (see the module docstring)."""
         quiet = bool(parsed_args.quiet) or getattr(self.app.options, "verbose_level", 1) == 0
         if not quiet:
-            sys.stdout.write(log_banner(self.app.log_path) + "\n")
+            sys.stdout.write(log_banner(self.log_path) + "\n")
             sys.stdout.flush()
         if parsed_args.replan and parsed_args.resume:
             raise UsageError("--replan and --resume cannot be used together")
@@ -179,5 +182,5 @@ class Upgrade(ErrorContract, Command):
             auto_approve=parsed_args.auto_approve, quiet=quiet,
             max_parallel=_positive(parsed_args.max_parallel, "--max-parallel"),
             plan_file=parsed_args.plan_file, resume=parsed_args.resume,
-            replan=parsed_args.replan, log_path=self.app.log_path)
+            replan=parsed_args.replan, log_path=self.log_path)
         return asyncio.run(upgrade(request))

@@ -3,12 +3,12 @@
 The seed's ceph-mon units join the original cluster (same fsid) and the original monitors
 leave one at a time, in the quorum planner's order (docs/ceph.md). The plan is data — named
 steps ``ceph.set_noout``, ``ceph.add_mon``, ``ceph.remove_mon``, ``ceph.unset_noout``,
-``ceph.check_release`` — run by the engine, so every step is journaled and ``octane
-status`` shows where a hand-over stands. Each monitor step reads the live quorum first and
-refuses a degraded one; running the command again re-plans from the live monmap and
-resumes the interrupted run. The hand-over executor is synchronous: each action runs it in
-a worker thread while the Juju port's calls are marshalled back onto this event loop
-(:mod:`octane.ceph.juju_port`).
+``ceph.check_osd_maps``, ``ceph.check_release`` — run by the engine, so every step is
+journaled and ``octane status`` shows where a hand-over stands. Each monitor step reads the
+live quorum first and refuses a degraded one; running the command again re-plans from the
+live monmap and resumes the interrupted run. The hand-over executor is synchronous: each
+action runs it in a worker thread while the Juju port's calls are marshalled back onto this
+event loop (:mod:`octane.ceph.juju_port`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,9 @@ from octane.ceph.planner import AddMonitor, HandoverPlan, MonStep, RemoveMonitor
 from octane.commands.base import ErrorContract
 from octane.commands.seed import add_seed_arguments, again, with_models
 from octane.engine import Action, Registry, RunOptions, StepContext, log_banner, run_plan
-from octane.errors import UsageError
+from octane.engine.journal import Journal
+from octane.engine.journal import default_path as journal_path
+from octane.errors import StepFailed, UsageError
 from octane.juju.topology import TopologyModel
 from octane.plan.step import Plan, Step
 
@@ -69,6 +72,31 @@ async def _unset_noout(ctx: StepContext[CephDeps], step: Step) -> Any:
     return {"unset": unset}
 
 
+def _restart_hint(lagging: Mapping[int, int]) -> str:
+    restart = "; ".join(f"systemctl restart ceph-osd@{o}" for o in sorted(lagging))
+    return (f"restart them on their hosts ({restart}; ceph osd set noout before and unset "
+            "after), then run the hand-over again")
+
+
+def _unfinished(scope: str) -> bool:
+    """A journaled hand-over of this pair of models that has not completed."""
+    path = journal_path()
+    if not path.exists():
+        return False
+    journal = Journal(path)
+    try:
+        return journal.latest_unfinished(scope) is not None
+    finally:
+        journal.close()
+
+
+async def _check_osd_maps(ctx: StepContext[CephDeps], step: Step) -> Any:
+    check = await asyncio.to_thread(ctx.deps.handover.check_osd_maps)
+    if not check.ok:
+        raise StepFailed(check.message, hint=_restart_hint(check.lagging))
+    return {"epoch": check.epoch, "message": check.message}
+
+
 async def _check_release(ctx: StepContext[CephDeps], step: Step) -> Any:
     check = await asyncio.to_thread(ctx.deps.handover.check_release)
     if not check.ok:
@@ -84,6 +112,8 @@ ACTIONS: Registry[CephDeps] = Registry({
     RemoveMonitor.action: Action(run=_move, verify=_moved,
                                  summary="remove an original monitor and stop it"),
     "ceph.unset_noout": Action(run=_unset_noout, summary="unset noout if octane set it"),
+    "ceph.check_osd_maps": Action(run=_check_osd_maps,
+                                  summary="every OSD on the current OSD map (read-only)"),
     "ceph.check_release": Action(run=_check_release,
                                  summary="compare require_osd_release with the OSDs"),
 })
@@ -102,6 +132,9 @@ def build_plan(units: CephUnits, planned: HandoverPlan, fsid: str) -> Plan:
     children += [
         Step(f"{base}/noout-unset", "Unset 'noout' on the OSDs if octane set it",
              action="ceph.unset_noout", params={"fsid": fsid}),
+        # the unset makes a new OSD map: every OSD must receive it (octane/ceph/osd.py)
+        Step(f"{base}/osd-maps", "Verify that every OSD follows the current OSD map",
+             action="ceph.check_osd_maps"),
         Step(f"{base}/release", "Check 'require_osd_release' against the OSDs' release",
              action="ceph.check_release")]
     root = Step(base, f"Hand the Ceph monitors of model '{old}' over to seed '{seed}'",
@@ -136,14 +169,19 @@ class UpgradeCeph(ErrorContract, Command):
                             help="connect timeout of each ceph command (default: 10)")
         parser.add_argument("--step-timeout", type=float, default=120.0, metavar="S",
                             help="wait for the quorum after a step at most S (default: 120)")
+        parser.add_argument("--osd-map-timeout", type=float, default=20.0, metavar="S",
+                            help="at the end, wait at most S for every OSD to have the "
+                                 "current OSD map (default: 20)")
         return parser
 
     def take_action(self, parsed_args: Any) -> int:
         """Plan from the live monmap, then run (or resume) the journaled hand-over."""
-        if parsed_args.cli_timeout <= 0 or parsed_args.step_timeout <= 0:
-            raise UsageError("--cli-timeout and --step-timeout must be positive")
+        if min(parsed_args.cli_timeout, parsed_args.step_timeout,
+               parsed_args.osd_map_timeout) <= 0:
+            raise UsageError("--cli-timeout, --step-timeout and --osd-map-timeout must be "
+                             "positive")
         if not parsed_args.quiet and not parsed_args.dry_run:
-            sys.stdout.write(log_banner(self.app.log_path) + "\n")
+            sys.stdout.write(log_banner(self.log_path) + "\n")
         return asyncio.run(with_models(
             parsed_args, lambda original, seed: self._handover(parsed_args, original, seed)))
 
@@ -155,7 +193,8 @@ class UpgradeCeph(ErrorContract, Command):
         port = JujuCephPort(units, asyncio.get_running_loop(), workdir=workdir / "transit",
                             cli_timeout=cli)
         handover = MonitorHandover(port, workdir=workdir, timeouts=Timeouts(
-            cli=cli, settle=max(30.0, 3 * cli), step=args.step_timeout))
+            cli=cli, settle=max(30.0, 3 * cli), step=args.step_timeout,
+            osd_maps=args.osd_map_timeout))
         live = await asyncio.to_thread(handover.live, "before planning")
         planned = plan_handover(live.monmap, units.target)      # refusals: nothing changed
         plan = build_plan(units, planned, live.fsid)
@@ -165,7 +204,14 @@ class UpgradeCeph(ErrorContract, Command):
             out.write(f"Dry run: {len(planned.steps)} monitor step(s) from "
                       f"{live.describe()}; nothing was changed.\n")
             return 0
-        if not planned.steps:
+        scope = f"ceph:{original.name}:{seed.name}"
+        if not planned.steps and not await asyncio.to_thread(_unfinished, scope):
+            # a finished (or never started) hand-over: only the read-only checks and a noout
+            # an interrupted run of octane's left behind; an unfinished journaled run instead
+            # goes on below, so its remaining checks (osd-maps, release) really run
+            maps = await asyncio.to_thread(handover.check_osd_maps)
+            if not maps.ok:
+                raise StepFailed(maps.message, hint=_restart_hint(maps.lagging))
             release = await asyncio.to_thread(handover.check_release)
             await asyncio.to_thread(handover.unset_noout, live.fsid)
             out.write(f"Nothing to do: the monitors are the seed's ({live.describe()}).\n"
@@ -177,8 +223,8 @@ class UpgradeCeph(ErrorContract, Command):
         outcome = await run_plan(plan, ACTIONS, CephDeps(handover, units.target, numbers),
                                  RunOptions(
             auto_approve=args.auto_approve, quiet=args.quiet, max_parallel=1,
-            resume="latest", scope=f"ceph:{original.name}:{seed.name}",
-            allow_plan_change=True, noun="hand-over", log_path=self.app.log_path,
+            resume="latest", scope=scope,
+            allow_plan_change=True, noun="hand-over", log_path=self.log_path,
             resume_command=again("upgrade-ceph", args)))
         if outcome.status == "completed":
             final = await asyncio.to_thread(handover.live, "after the hand-over")

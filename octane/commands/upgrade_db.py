@@ -101,7 +101,7 @@ class UpgradeDb(ErrorContract, Command):
         if parsed_args.parallel < 1:
             raise UsageError("--parallel must be at least 1")
         if not parsed_args.quiet:
-            sys.stdout.write(log_banner(self.app.log_path) + "\n")
+            sys.stdout.write(log_banner(self.log_path) + "\n")
         return asyncio.run(with_models(
             parsed_args, lambda original, seed: self._run(parsed_args, original, seed)))
 
@@ -131,7 +131,7 @@ class UpgradeDb(ErrorContract, Command):
         outcome = await run_plan(plan, steps.ACTIONS, deps, RunOptions(
             auto_approve=args.auto_approve, quiet=args.quiet, max_parallel=1,
             resume=choice.resume, scope=scope, allow_plan_change=True,
-            noun="database upgrade", log_path=self.app.log_path, resume_command=command))
+            noun="database upgrade", log_path=self.log_path, resume_command=command))
         if outcome.status == "completed" and outcome.run_id:
             out.write(await asyncio.to_thread(downtime_report, outcome.run_id, plan,
                                               original.name, seed.name))

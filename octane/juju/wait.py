@@ -103,6 +103,10 @@ def _scope(apps: Collection[str] | None, model: str) -> str:
     return f"app {names}" if len(apps) == 1 else f"apps {names}"
 
 
+#: Longest one status read inside a wait may take before it is abandoned and read again.
+FETCH_TIMEOUT = 30.0
+
+
 async def wait_until_idle(fetch: Callable[[], Awaitable[Cloud]], *, model: str,
                           apps: Collection[str] | None = None, timeout: float,
                           idle_period: float = 10.0, poll: float = 1.0,
@@ -120,7 +124,20 @@ async def wait_until_idle(fetch: Callable[[], Awaitable[Cloud]], *, model: str,
     last_busy: tuple[str, ...] | None = None
     scope = _scope(apps, model)
     while True:
-        last = await fetch()
+        try:
+            # one status read is bounded too: a reply lost while libjuju reconnects a
+            # dropped websocket never arrives, and the wait must not outlive its timeout
+            # (seen on the twin's dropped-connection fault); the next read goes over the
+            # reconnected socket
+            last = await asyncio.wait_for(fetch(), FETCH_TIMEOUT)
+        except asyncio.TimeoutError:
+            LOG.info("waiting for %s: a status read got no answer in %gs; reading again",
+                     scope, FETCH_TIMEOUT)
+            if clock() - start >= timeout:
+                raise WaitTimeout(f"{scope} did not reach the idle state within "
+                                  f"{timeout:g}s; the controller stopped answering status "
+                                  "reads", last, last_busy or ()) from None
+            continue
         now = clock()
         result = verdict(last, apps, raise_on_blocked=raise_on_blocked)
         if result.failed:

@@ -248,8 +248,8 @@ def build(analysis: Analysis, asked: PlanOptions, *, probes: Probes | None = Non
     findings += [Finding.warning(f"'{n}' is skipped (--skip-apps): check it stays compatible "
                                  "with the upgraded cloud", n) for n in sorted(asked.skip_apps)]
     left = left_out(analysis, asked)
-    if left:
-        findings.append(_left_out_warning(analysis, left))
+    if left and asked.group in (None, "control-plane"):  # vault is control plane: the advice
+        findings.append(_left_out_warning(analysis, left))  # means nothing to another group
     plans = _app_plans(in_scope, findings)
     hv_steps = _hypervisor_steps(ctx, options, [r for r in in_scope if _section_of(r) == "hv"],
                                  findings)

@@ -12,6 +12,7 @@ upgrades two zones at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -58,7 +59,7 @@ def select_machines(ctx: PlanContext, machines: Sequence[str], azs: Sequence[str
         wanted = set(machines)
         return tuple(m for m in hypervisors if m in wanted)
     if azs:
-        known = sorted({az_of(ctx, m) for m in hypervisors})
+        known = sorted({az_of(ctx, m) for m in hypervisors}, key=natural)
         unknown = [a for a in azs if a not in known]
         if unknown:
             raise NotFound(f"availability zone(s) {', '.join(unknown)} have no hypervisor; "
@@ -81,7 +82,7 @@ def exclude_busy(ctx: PlanContext, machines: Sequence[str]
     findings: list[Finding] = []
     if counts is None:
         return HypervisorScope(tuple(machines), {}), findings
-    busy: dict[str, str] = {}
+    busy: dict[str, str] = {}  # machine -> why; filled in unit order (app/9 before app/10)
     chosen = set(machines)
     for app in ctx.analysis.cloud.apps_of_charm("nova-compute"):
         for unit in app.units:
@@ -89,14 +90,20 @@ def exclude_busy(ctx: PlanContext, machines: Sequence[str]
                 busy[unit.machine] = f"{unit.name} runs {counts[unit.name]} instance(s)"
     if busy and not ctx.force:
         findings.append(Finding.warning(
-            f"non-empty hypervisors left out of the plan ({_short(sorted(busy.values()))}); "
+            f"non-empty hypervisors left out of the plan ({_short(list(busy.values()))}); "
             "migrate their instances away, or include them with --force"))
         return HypervisorScope(tuple(m for m in machines if m not in busy), busy), findings
     if busy:
         findings.append(Finding.warning(
-            f"--force: non-empty hypervisors are upgraded too ({_short(sorted(busy.values()))}); "
+            f"--force: non-empty hypervisors are upgraded too ({_short(list(busy.values()))}); "
             "their instances lose connectivity while paused"))
     return HypervisorScope(tuple(machines), {}), findings
+
+
+def natural(name: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that reads numbers as numbers: az2 before az10, as an operator counts zones."""
+    return tuple((int(part), "") if part.isdigit() else (-1, part)
+                 for part in re.split(r"(\d+)", name))
 
 
 def pending_units(rules: AppRules, machines: set[str]) -> list[Unit]:
@@ -115,7 +122,7 @@ def az_groups(ctx: PlanContext, rules: Sequence[AppRules], scope: HypervisorScop
     cat = catalogue()
     ordered = sorted(rules, key=lambda r: cat.order_key(r.app.charm, r.name))
     groups = []
-    for az in sorted(by_az):
+    for az in sorted(by_az, key=natural):
         base = s.sid("hv", s.slug(az))
         work = [(r, s.sid(base, s.slug(r.name)), units) for r in ordered
                 if (units := pending_units(r, by_az[az]))]

@@ -360,6 +360,13 @@ class RealCephCluster(CephCluster):
         self._spawn(f"osd.{osd_id}", ["ceph-osd", "-c", str(self.conf), "-i", str(osd_id), "-f"])
         return osd_id
 
+    def restart_osd(self, osd_id: int) -> None:
+        """Stop an OSD cleanly (memstore keeps its objects) and start it again: what an
+        operator's ``systemctl restart ceph-osd@N`` does to a stuck OSD."""
+        key = f"osd.{osd_id}"
+        self._halt([key])
+        self._spawn(key, ["ceph-osd", "-c", str(self.conf), "-i", str(osd_id), "-f"])
+
     def create_pool(self, pool: str, *, timeout: float = 90.0) -> None:
         """A one-PG replicated pool, returned once an object can be written to it."""
         self._check(self.ceph(["osd", "pool", "create", pool, "1", "1"]))

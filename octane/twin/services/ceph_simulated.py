@@ -43,6 +43,10 @@ class SimulatedCephCluster(CephCluster):
         self.release, self.osds, self.epoch = release, osds, 1
         self.require_osd_release = release
         self.flags: set[str] = set()
+        self.osd_epoch = 1                   # the OSD map's epoch (the monmap's is .epoch)
+        #: OSDs whose map subscription is lost (docs/ceph.md, "Clients during the
+        #: hand-over"): they stay on the epoch recorded here until restart_osd()
+        self.stuck_osds: dict[int, int] = {}
         self._hosts = 0
         self._members = list(names)          # the monmap's members
         self._running = set(names)
@@ -150,16 +154,36 @@ class SimulatedCephCluster(CephCluster):
                 return ok(err=f"removing mon.{name}, there will be {len(self._members)} "
                           "monitors\n")
             case ["osd", ("set" | "unset") as verb, flag]:
+                if (flag in self.flags) != (verb == "set"):
+                    self.osd_epoch += 1             # a flag change is a new OSD map
                 (self.flags.add if verb == "set" else self.flags.discard)(flag)
                 return ok(err=f"{flag} is {verb}\n")
             case ["osd", "dump"]:
-                return ok(json.dumps({"flags": ",".join(sorted(self.flags)),
-                                      "require_osd_release": self.require_osd_release}))
+                return ok(json.dumps({"epoch": self.osd_epoch,
+                                      "flags": ",".join(sorted(self.flags)),
+                                      "require_osd_release": self.require_osd_release,
+                                      "osds": [{"osd": i, "up": 1, "in": 1}
+                                               for i in range(self.osds)]}))
+            case ["tell", osd, "status"] if osd.startswith("osd."):
+                if not osd[4:].isdigit() or int(osd[4:]) >= self.osds:
+                    return CommandResult(argv, 2, "", f"problem getting command descriptions "
+                                         f"from {osd}\n")
+                newest = self.stuck_osds.get(int(osd[4:]), self.osd_epoch)
+                return ok(json.dumps({"whoami": int(osd[4:]), "state": "active",
+                                      "oldest_map": 1, "newest_map": newest}))
             case ["versions"]:
                 version = f"ceph version 16.2.15 (simulated) {self.release} (stable)"
                 return ok(json.dumps({"mon": {version: len(self._quorum())},
                                       "osd": {version: self.osds} if self.osds else {}}))
         return CommandResult(argv, 22, "", f"unrecognized command {' '.join(words)!r}\n")
+
+    def lose_map_subscription(self, osd: int) -> None:
+        """Fault: ``osd`` keeps the OSD map it has now and never receives a later one."""
+        self.stuck_osds[osd] = self.osd_epoch
+
+    def restart_osd(self, osd: int) -> None:
+        """A restarted OSD subscribes afresh and catches up."""
+        self.stuck_osds.pop(osd, None)
 
     def create_mon(self, name: str, addr: str, *, monmap: Path, keyring: Path) -> None:
         """Record a new monitor's store; like ceph-mon --mkfs it needs both files to exist."""

@@ -30,7 +30,7 @@ from tests.real import need_binaries
 SCENARIO = Path(__file__).resolve().parents[3] / "etc" / "scenarios" / "ceph-handover.yaml"
 OCTANE = str(Path(sys.executable).with_name("octane"))
 #: Small timeouts: a wait that cannot succeed ends the test in seconds, not minutes.
-TIMEOUTS = ("--cli-timeout", "5", "--step-timeout", "60")
+TIMEOUTS = ("--cli-timeout", "5", "--step-timeout", "60", "--osd-map-timeout", "5")
 
 
 @dataclass

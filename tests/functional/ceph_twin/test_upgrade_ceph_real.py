@@ -80,6 +80,21 @@ class QuorumSampler(threading.Thread):
         self.join(10)
 
 
+def finish(t: CephTwin, done: subprocess.CompletedProcess[str]
+           ) -> tuple[subprocess.CompletedProcess[str], bool]:
+    """``done``, or -- when octane stopped because osd.0 missed the last OSD map (its
+    monitor session lost the subscription as its monitor left: octane/ceph/osd.py) -- what
+    the operator does next: restart the OSD as the message says and run the hand-over again.
+    Returns the final outcome and whether the OSD was restarted."""
+    said = done.stdout + done.stderr
+    if done.returncode == 0 or "still behind OSD map" not in said:
+        return done, False
+    assert "step 'ceph/seed/osd-maps' failed: osd.0 (e" in said, said
+    assert "systemctl restart ceph-osd@0" in said, said
+    _real(t).restart_osd(0)
+    return t.octane(*ARGS, "--auto-approve"), True
+
+
 def _real(t: CephTwin) -> RealCephCluster:
     assert isinstance(t.cluster, RealCephCluster)
     return t.cluster
@@ -106,9 +121,10 @@ def test_hand_over_through_juju_keeps_quorum_while_a_client_reads_and_writes(
             took = time.monotonic() - began
     finally:
         sampler.stop()
-        # the twin deletes the cluster's files when it stops: keep the daemons' logs next
-        # to the client's (client-ops.log, client-rados.log) for whoever reads a failure
+        # the twin deletes the cluster's files when it stops: keep the daemons' logs in the
+        # test's tmp dir for whoever reads a failure
         shutil.copytree(cluster.base / "log", tmp_path / "ceph-logs", dirs_exist_ok=True)
+    done, restarted = finish(real_twin, done)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _members(real_twin) == SEED
     assert real_twin.monmap()["epoch"] == start + 6
@@ -119,7 +135,11 @@ def test_hand_over_through_juju_keeps_quorum_while_a_client_reads_and_writes(
     assert sorted(cluster.pids()) == ["mon.smon-d", "mon.smon-e", "mon.smon-f", "osd.0"]
     assert "noout" not in _flags(real_twin)
 
-    assert client["errors"] == 0, (client["samples"], client["slowest"], f"logs in {tmp_path}")
+    # zero data-path errors: every write and read succeeded, and read back what was written
+    assert client["errors"] == 0, (client["samples"], client["slow"])
+    # monitor operations are measured, not asserted: librados can lose one in flight when
+    # its monitor removes itself, and its session may stay wedged (docs/ceph.md, "Clients
+    # during the hand-over"); fresh clients (below) must work
     assert client["ops"] >= 20
     # the clients' mon_host followed the relations to the seed's ceph-mon: a brand-new
     # client bootstraps from it and reads back what the long-lived session wrote last
@@ -133,8 +153,12 @@ def test_hand_over_through_juju_keeps_quorum_while_a_client_reads_and_writes(
         got = cluster.rados(["-p", "io", "get", name, "-"], timeout=60)
         assert got.ok and got.stdout == payload, (got, cluster.ceph(["-s"]).stdout)
     print(f"\nupgrade-ceph through Juju: 6 steps in {took:.1f}s; client {client['ops']} ops, "
-          f"0 errors, longest stall {client['longest_stall']:.2f}s; longest window without "
-          f"a leader {sampler.leaderless:.2f}s over {sampler.samples} samples")
+          f"0 I/O errors, {client['mon_errors']} monitor ops lost"
+          f"{'' if client['mon_ok_after_error'] else ' (its monitor session stayed wedged)'}, "
+          f"longest I/O stall "
+          f"{client['longest_stall']:.2f}s; longest window without "
+          f"a leader {sampler.leaderless:.2f}s over {sampler.samples} samples"
+          + ("; osd.0 missed the last OSD map and was restarted" if restarted else ""))
 
 
 class Session:
@@ -198,8 +222,9 @@ def test_a_monitor_killed_mid_hand_over_stops_clearly_and_a_rerun_finishes(
     cluster.start_mon("smon-d")                        # the host is back
     cluster.wait_for_quorum(["cmon-a", "cmon-b", "cmon-c", "smon-d"], timeout=60)
     again = real_twin.octane(*ARGS, "--auto-approve")
-    assert again.returncode == 0, again.stdout + again.stderr
     assert "Resuming run" in again.stdout
+    again, _ = finish(real_twin, again)
+    assert again.returncode == 0, again.stdout + again.stderr
     assert "Add monitor 'smon-d'" not in again.stdout  # re-planned from the live monmap
     assert _members(real_twin) == SEED
     assert real_twin.monmap()["epoch"] == start + 6

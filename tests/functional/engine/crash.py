@@ -75,6 +75,8 @@ class Target:
     journal_done: Callable[[], set[str]]
     #: pid → steps that process started; None when the target cannot tell.
     started_by: Callable[[], dict[int, list[str]]] | None = None
+    #: pid → the end of what that process printed, for failure messages; None: not kept.
+    output: Callable[[int], str] | None = None
 
 
 @dataclass
@@ -87,6 +89,8 @@ class Trial:
     exit_code: int | None = None
     end_state: object = None
     redone: list[str] = field(default_factory=list)
+    #: The end of what the last process printed (when the target keeps it).
+    last_output: str = ""
 
 
 class CrashHarness:
@@ -143,6 +147,8 @@ class CrashHarness:
             result.launches += 1
             protected.append((proc.pid, done))
         result.exit_code = self._finish(proc)
+        if self.target.output is not None:
+            result.last_output = self.target.output(proc.pid)
         result.end_state = self.target.end_state()
         if self.target.started_by is not None:
             started = self.target.started_by()
@@ -160,7 +166,8 @@ class CrashHarness:
             trials += 1
             kills += trial.kills
             where = f"seed {self.seed}, trial {trials}, kill delays {trial.kill_delays}"
-            assert trial.exit_code == 0, f"resumed run failed ({where})"
+            assert trial.exit_code == 0, \
+                f"resumed run failed ({where}); it printed:\n{trial.last_output}"
             assert trial.end_state == self.reference, \
                 f"end state differs ({where}): {differences(self.reference, trial.end_state)}"
             assert trial.redone == [], f"finished steps redone: {trial.redone} ({where})"

@@ -2,10 +2,10 @@
 every resumed run must complete, end in the same cloud state as an uninterrupted run, and
 never redo a step the journal had recorded done before the resuming process started.
 
-``OCTANE_CRASH_POINTS`` sets how many kills land (50 is the documented full run, about
-nine minutes here; the default of 10 keeps the suite's wall time reasonable on CI's two
-cores); ``OCTANE_CRASH_SEED`` replays a failing sequence (the seed is in every failure
-message). Uses the engine's harness (tests/functional/engine/crash.py).
+``OCTANE_CRASH_POINTS`` sets how many kills land (50, the full run, is what ``.ci/run``
+asks for, about nine minutes here; the default of 10 keeps a local ``make test`` short);
+``OCTANE_CRASH_SEED`` replays a failing sequence (the seed is in every failure message).
+Uses the engine's harness (tests/functional/engine/crash.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pytest
 from octane.engine.journal import Journal
 from tests.functional.engine.crash import CrashHarness, Target, journal_done, settings
 from tests.functional.upgrade.cloud import Octane, end_state, octane_on, scenario
+from tests.rigs import Proc
 
 SCOPE = "upgrade:twin:openstack"
 RUN = ("upgrade", "--auto-approve", "--quiet", "--no-backup")
@@ -44,6 +45,8 @@ def upgrade_target(octane: Octane) -> Target:
         for name in ("journal", "runs", "log"):
             shutil.rmtree(octane.data / name, ignore_errors=True)
 
+    procs: dict[int, Proc] = {}
+
     def launch(resume: bool) -> subprocess.Popen[bytes]:
         # an unfinished run is continued without any flag; --resume also covers a kill
         # after the run completed (nothing left to do, rather than planning the next
@@ -54,7 +57,13 @@ def upgrade_target(octane: Octane) -> Target:
                 resume = resume and bool(recorded.runs(SCOPE))
             finally:
                 recorded.close()
-        return octane.start(*RUN, *(("--resume",) if resume and recorded else ())).popen
+        proc = octane.start(*RUN, *(("--resume",) if resume and recorded else ()))
+        procs[proc.popen.pid] = proc
+        return proc.popen
+
+    def output(pid: int) -> str:
+        proc = procs.get(pid)
+        return "" if proc is None else f"{proc.out[-2000:]}\n{proc.err[-2000:]}"
 
     def started_by() -> dict[int, list[str]]:
         """Per process (from the journal's attempts), the steps its log says it started."""
@@ -74,7 +83,7 @@ def upgrade_target(octane: Octane) -> Target:
 
     return Target(reset=reset, launch=launch, end_state=lambda: end_state(octane.state()),
                   journal_done=lambda: journal_done(_journal_path(octane), SCOPE),
-                  started_by=started_by)
+                  started_by=started_by, output=output)
 
 
 @pytest.mark.slow

@@ -57,14 +57,20 @@ def _copy_result(rig: Rig) -> dict[str, Any]:
     return result
 
 
+def _copying(rig: Rig) -> Any:
+    """``octane upgrade-db`` started, one table at a time, once its first table is verified."""
+    proc = rig.start("upgrade-db", "seed", "--model", "openstack", "--auto-approve",
+                     "--parallel", "1")
+    wait_for(lambda: _verified(rig) > 0 or proc.popen.poll() is not None, 120,
+             "the first verified table")
+    return proc
+
+
 def test_the_seed_server_dying_mid_copy_leaves_the_original_in_service(
         tmp_path: Path) -> None:
     with side_by_side(tmp_path, scenario(tweak=_bigger)) as rig:
         before = checksums(rig.endpoint("openstack"))
-        proc = rig.start("upgrade-db", "seed", "--model", "openstack", "--auto-approve",
-                         "--parallel", "1")
-        wait_for(lambda: _verified(rig) > 0 or proc.popen.poll() is not None, 120,
-                 "the first verified table")
+        proc = _copying(rig)
         rig.server("seed").kill()
         proc.wait()
         assert proc.code == 1, proc.out[-2000:]
@@ -91,10 +97,7 @@ def test_the_seed_server_dying_mid_copy_leaves_the_original_in_service(
 def test_octane_killed_mid_copy_then_abort_in_one_command(tmp_path: Path) -> None:
     with side_by_side(tmp_path, scenario(tweak=_bigger)) as rig:
         before = checksums(rig.endpoint("openstack"))
-        proc = rig.start("upgrade-db", "seed", "--model", "openstack", "--auto-approve",
-                         "--parallel", "1")
-        wait_for(lambda: _verified(rig) > 0 or proc.popen.poll() is not None, 120,
-                 "the first verified table")
+        proc = _copying(rig)
         proc.popen.send_signal(signal.SIGKILL)
         proc.wait()
         assert api_write(rig) == "503"                     # nobody lifted the rule

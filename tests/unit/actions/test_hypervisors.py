@@ -13,6 +13,7 @@ from octane.actions import RunNotes, Settings, nova, units
 from octane.actions import applications as apps
 from octane.errors import NotFound, OctaneError
 from octane.juju.model import CommandResult
+from octane.openstack.model import ComputeService
 from octane.plan.step import Step
 from tests.golden.scenarios import focal_ussuri
 from tests.unit.actions.fake import FakeJuju, Screen, context
@@ -127,10 +128,12 @@ class _Nova:
             raise NotFound(f"no hypervisor '{name}' in Nova")
         return ["vm"] * self.servers[name]
 
-    async def compute_service(self, host: str, binary: str = "nova-compute") -> Any:
-        class Service:
-            disabled = self.disabled[host]
-        return Service()
+    async def compute_service(self, host: str, binary: str = "nova-compute"
+                              ) -> ComputeService:
+        # the port's own snapshot type, so a renamed field fails here as it would in a run
+        return ComputeService(id="1", binary=binary, host=host, zone="nova",
+                              status="disabled" if self.disabled[host] else "enabled",
+                              state="up")
 
 
 def test_nova_answers_emptiness_when_credentials_were_given(juju: FakeJuju,

@@ -75,8 +75,8 @@ def test_the_plan_is_data_with_stable_ids_and_a_prompt_per_monitor() -> None:
     assert [s.id for s in steps] == [
         "ceph/seed/noout-set", "ceph/seed/add/d", "ceph/seed/remove/a", "ceph/seed/add/e",
         "ceph/seed/remove/b", "ceph/seed/add/f", "ceph/seed/remove/c",
-        "ceph/seed/noout-unset", "ceph/seed/release"]
-    assert [s.prompt for s in steps] == [False] + [True] * 6 + [False, False]
+        "ceph/seed/noout-unset", "ceph/seed/osd-maps", "ceph/seed/release"]
+    assert [s.prompt for s in steps] == [False] + [True] * 6 + [False, False, False]
     assert steps[1].params == {"name": "d", "addr": "10.0.0.4"}
     assert steps[0].params == steps[7].params == {"fsid": "f5-id"}
     assert plan.root.description == "Hand the Ceph monitors of model 'openstack' over to " \

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+import octane.juju.wait as wait_module
 from octane.cloud.model import Application, Cloud, Unit
 from octane.juju.wait import UnitsInError, WaitTimeout, verdict, wait_until_idle
 
@@ -89,3 +90,33 @@ def test_subordinate_without_workload_status_counts_as_settled() -> None:
     cloud = Cloud("m", {"s": Application("s", "s", subordinate_to=("p",),
                                          units=(Unit("s/0", agent_status="idle"),))})
     assert verdict(cloud).settled
+
+
+async def test_a_status_read_that_never_answers_is_abandoned_and_read_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a reply lost while libjuju reconnects a dropped websocket: the read hangs forever
+    monkeypatch.setattr(wait_module, "FETCH_TIMEOUT", 0.05)
+    calls = 0
+    settled = _cloud(("keystone/0", "idle", "active"))
+
+    async def fetch() -> Cloud:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            await asyncio.Event().wait()               # never answers
+        return settled
+
+    got = await wait_module.wait_until_idle(fetch, model="m", timeout=5, idle_period=0, poll=0)
+    assert got is settled and calls == 2
+
+
+async def test_a_controller_that_stops_answering_still_ends_the_wait_on_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wait_module, "FETCH_TIMEOUT", 0.05)
+
+    async def fetch() -> Cloud:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    with pytest.raises(wait_module.WaitTimeout, match="stopped answering status reads"):
+        await asyncio.wait_for(wait_module.wait_until_idle(fetch, model="m", timeout=0.2), 5)

@@ -159,6 +159,20 @@ def test_non_empty_hypervisors_are_left_out_unless_forced() -> None:
     assert not [s for s in forced.plan.root.walk() if s.action == "nova.verify_empty"]
 
 
+def test_the_busy_hypervisors_named_first_are_the_lowest_units() -> None:
+    # 12 busy hypervisors, more than the warning names: the five it names are the first in
+    # unit order (nova-compute/2 before nova-compute/10), not in string order
+    cloud = openstack_cloud("busy", "focal", "ussuri", computes=24, azs=2).build()
+    counts = {f"nova-compute/{n}": 1 for n in range(2, 24, 2)}
+    for force in (False, True):
+        result = _plan(cloud, Probes(instance_counts=counts, emptiness_source="test"),
+                       force=force)
+        [warning] = [w.message for w in result.warnings if "non-empty hypervisors" in w.message]
+        assert ("(nova-compute/2 runs 1 instance(s), nova-compute/4 runs 1 instance(s), "
+                "nova-compute/6 runs 1 instance(s), nova-compute/8 runs 1 instance(s), "
+                "nova-compute/10 runs 1 instance(s) and 6 more)") in warning, warning
+
+
 def test_machine_and_az_filters() -> None:
     plan = _plan(HALF, group="hypervisors", machines=("4",)).plan
     assert [c.id for c in _find(plan, "hv").children] == ["hv/az2"]

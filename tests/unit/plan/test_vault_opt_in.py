@@ -6,7 +6,7 @@ from octane.cloud.analysis import analyse
 from octane.cloud.model import Cloud
 from octane.plan.builder import PlanResult, build
 from octane.plan.options import PlanOptions
-from tests.golden.scenarios import openstack_cloud
+from tests.golden.scenarios import control_plane_done, openstack_cloud
 
 
 def _plan(cloud: Cloud, **options: object) -> PlanResult:
@@ -60,3 +60,14 @@ def test_skip_apps_vault_is_still_accepted_and_keeps_its_own_warning() -> None:
     assert result.plan.meta["left_out"] == []  # its subordinates are planned as COU does
     assert any(w.message.startswith("'vault' is skipped (--skip-apps)") for w in
                result.warnings)
+
+
+def test_the_vault_advice_is_given_only_where_vault_would_be_planned() -> None:
+    # vault is a control-plane application: --upgrade-vault changes nothing in a data-plane
+    # or hypervisors plan, so those do not advise it (vault is still left out, in meta)
+    cloud = control_plane_done("jammy", "yoga", "zed")
+    for group in ("data-plane", "hypervisors"):
+        result = _plan(cloud, group=group)
+        assert not [w for w in result.warnings if "--upgrade-vault" in w.message], group
+    assert [w for w in _plan(_jammy_yoga(), group="control-plane").warnings
+            if "--upgrade-vault" in w.message]
