@@ -11,7 +11,8 @@ saying what it saw.
 Pitfalls from shared/reference/components.md §2, each encoded where it bites:
 ``ceph mon add`` takes a bare IP; ``mon remove`` may answer "does not exist or has already
 been removed" after it succeeded; an old monitor is never removed before every new one is
-in ``quorum_names``; clients' ``mon_host`` is rewritten after every monmap change.
+in ``quorum_names``; clients' ``mon_host`` is rewritten after every monmap change. Learnt
+here: a monitor's daemon is stopped *before* ``ceph mon remove`` (see :meth:`_remove`).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def same_step(one: MonStep, other: MonStep) -> bool:
 class HandoverStopped(StepFailed):
     """A step failed or its quorum did not form; re-running continues from the live monmap."""
 
+
+STOPPED = "stopped-for-removal."     # + name: octane stopped that monitor to remove it
 
 RESUME_HINT = "fix the cause and run the hand-over again: it continues from the live monmap"
 
@@ -111,13 +114,14 @@ class MonitorHandover:
 
     def plan(self, target: Mapping[str, str]) -> HandoverPlan:
         """Read-only: the steps a run would take now (refusals raise here too)."""
-        return plan_handover(self._gate("before planning").monmap, target)
+        return plan_handover(self._gate("before planning", target).monmap, target)
 
     def run(self, target: Mapping[str, str]) -> HandoverReport:
         """Hand the monitors over to ``target`` (``{name: bare IP}``, add order)."""
-        live = self._gate("before the hand-over")
+        live = self._gate("before the hand-over", target)
         first = plan_handover(live.monmap, target)        # refusal: nothing has changed
         state_dir = self.state_dir(live.fsid)
+        self._retire_removed(live)
         noout = self._set_noout(state_dir) if first.steps else "untouched"
         done: list[MonStep] = []
         for _ in range(len(first.steps) + 1):             # bounded; converges in len(steps)
@@ -126,7 +130,7 @@ class MonitorHandover:
                 break
             live = self.apply(plan.steps[0], live, number=len(done) + 1)
             done.append(plan.steps[0])
-            live = self._gate(f"before step {len(done) + 1}")
+            live = self._gate(f"before step {len(done) + 1}", target)
         else:
             raise HandoverStopped(f"monmap did not converge on the target ({live.describe()})",
                                   hint=RESUME_HINT)
@@ -182,7 +186,8 @@ class MonitorHandover:
         A live monmap that moved elsewhere stops the run before anything changes: safety
         was proven for the planner's order from the monmap it planned from.
         """
-        live = self._gate(f"before step {number}")
+        live = self._gate(f"before step {number}", target)
+        self._retire_removed(live)
         if self.in_effect_of(step, live):
             return "already"
         steps = plan_handover(live.monmap, target).steps
@@ -196,9 +201,10 @@ class MonitorHandover:
         self.apply(steps[0], live, number=number)      # the live plan's: its quorum_after
         return "done"
 
-    def live(self, when: str = "now") -> LiveState:
-        """A gated reading: a full quorum of every member, else :class:`QuorumDegraded`."""
-        return self._gate(when)
+    def live(self, when: str = "now", target: Mapping[str, str] | None = None) -> LiveState:
+        """A gated reading: a full quorum of every member, else :class:`QuorumDegraded`
+        (with ``target``: but a monitor an interrupted run stopped for its removal)."""
+        return self._gate(when, target)
 
     @staticmethod
     def in_effect_of(step: MonStep, live: LiveState) -> bool:
@@ -216,9 +222,11 @@ class MonitorHandover:
         return after
 
     # -- gates and waits ---------------------------------------------------------------
-    def _gate(self, when: str) -> LiveState:
+    def _gate(self, when: str, target: Mapping[str, str] | None = None) -> LiveState:
         """A full quorum of every member, read live; an election may finish, a dead
-        monitor is not waited for."""
+        monitor is not waited for. With ``target``, the one exception is a monitor this
+        tool stopped for its removal when the run was interrupted before ``mon remove``
+        (:meth:`_stopped_leaver`): the removal then goes on from there."""
         t = self.timeouts
         deadline = time.monotonic() + t.settle
         while True:
@@ -230,12 +238,46 @@ class MonitorHandover:
                 problem = live.degraded()
                 if problem is None:
                     return live
+                leaver = self._stopped_leaver(live, target)
+                if leaver is not None:
+                    LOG.info("mon.%s was stopped for its removal by an interrupted run; its "
+                             "removal continues (%s)", leaver, live.describe())
+                    return live
                 reason, down = problem, "does not answer" in problem
             if down or time.monotonic() >= deadline:
                 raise QuorumDegraded(f"Ceph quorum is degraded {when}: {reason}; nothing was "
                                      "changed by this step", hint="bring the monitor back and "
                                      "run the hand-over again: it continues from the live monmap")
             time.sleep(t.poll)
+
+    def _stopped_leaver(self, live: LiveState, target: Mapping[str, str] | None) -> str | None:
+        """The member a run stopped for its removal and that is still in the monmap.
+
+        Only with octane's marker for it (written before ``stop_mon``, deleted after
+        ``retire_mon``): a monitor that crashed on its own still stops the run. It must be
+        down, not a target member, and every other member in a full quorum.
+        """
+        if target is None:
+            return None
+        marked = self.workdir / (live.fsid or "cluster")
+        for name in live.members:
+            if (name not in target and live.states.get(name, "down") == "down"
+                    and (marked / f"{STOPPED}{name}").exists()
+                    and live.degraded(leaving=name) is None):
+                return name
+        return None
+
+    def _retire_removed(self, live: LiveState) -> None:
+        """Retire the monitors a run stopped and removed but was interrupted before retiring."""
+        marked = self.workdir / (live.fsid or "cluster")
+        if not marked.is_dir():
+            return
+        for marker in sorted(marked.glob(f"{STOPPED}*")):
+            name = marker.name.removeprefix(STOPPED)
+            if name not in live.members:
+                LOG.info("mon.%s was removed by an interrupted run; retiring it", name)
+                self.port.retire_mon(name)
+                marker.unlink(missing_ok=True)
 
     def _wait(self, step: MonStep) -> LiveState:
         try:
@@ -255,7 +297,7 @@ class MonitorHandover:
         if isinstance(step, AddMonitor):
             self._add(step, state_dir)
         else:
-            self._remove(step.name, live)
+            self._remove(step.name, live, state_dir)
         # clients bootstrap from mon_host: after the last old monitor left, a stale list
         # would point new clients at nothing (running daemons follow the monmap by themselves)
         self.port.point_clients_at([after.addrs[n] for n in after.names])
@@ -290,19 +332,59 @@ class MonitorHandover:
         self._ceph(["mon", "add", step.name, step.addr], f"add mon.{step.name}",
                    tolerate="already exists")
 
-    def _remove(self, name: str, live: LiveState) -> None:
+    def _remove(self, name: str, live: LiveState, state_dir: Path) -> None:
         # Never remove an old monitor before every member — the new ones above all — is in
         # quorum_names: with new members added but not running, removing one lost quorum.
-        missing = [n for n in live.members if n not in live.quorum]
+        # (The leaving one itself may be out: stopped by an interrupted run, see _gate.)
+        missing = [n for n in live.members if n not in live.quorum and n != name]
         if missing:
             raise QuorumDegraded(f"will not remove mon.{name}: {','.join(missing)} not in "
                                  "quorum_names", hint=RESUME_HINT)
+        # Stop the daemon first, then `ceph mon remove` (the order of Ceph's manual
+        # procedure). The other way round hangs clients: when the removal commits, every
+        # survivor whose rank changes drops all its client sessions (mark_down_all), and a
+        # client re-hunting from its old monmap may pick the removed monitor, which is still
+        # alive for a few milliseconds before it exits by itself ("removed from monmap,
+        # suicide"). If it finishes cephx there and dies before the msgr2 handshake ends,
+        # pacific's MonClient counts the session as open while the lossy connection retries
+        # the dead address for ever (no reset, no keepalive check on a connection without
+        # features): that client's monitor ops hang until their own timeout (60 s in the
+        # functional tests, for ever without one). Seen in 2 of 3 runs of
+        # tests/functional/ceph_twin (librados debug_monc log); a stopped monitor refuses
+        # the connection instead and the client's hunt moves on.
+        # The marker lets a run interrupted from here on continue the removal (see _gate).
+        marker = state_dir / f"{STOPPED}{name}"
+        marker.touch(mode=0o600)
+        self.port.stop_mon(name)
+        self._wait_without(name, live)
         # When the CLI retried on another monitor after the removal had committed, it says
         # "does not exist or has already been removed": success, confirmed with mon dump.
         self._ceph(["mon", "remove", name], f"remove mon.{name}",
                    tolerate="does not exist or has already been removed")
         self._confirm_removed(name)
         self.port.retire_mon(name)
+        marker.unlink(missing_ok=True)
+
+    def _wait_without(self, name: str, live: LiveState) -> None:
+        """After stopping member ``name``: the others' quorum, before the monmap changes."""
+        others = {n for n in live.members if n != name}
+        deadline = time.monotonic() + self.timeouts.step
+        last = "nothing read yet"
+        while True:
+            try:
+                now = read_live(self.port, timeout=self.timeouts.cli)
+            except NoQuorum as exc:
+                last = str(exc)
+            else:
+                if set(now.quorum) == others and all(now.healthy(n) for n in others):
+                    return
+                last = now.describe()
+            if time.monotonic() >= deadline:
+                raise HandoverStopped(f"mon.{name} was stopped for its removal, but the other "
+                                      f"members formed no quorum within "
+                                      f"{self.timeouts.step:.0f}s (last: {last})",
+                                      hint=f"start mon.{name} again, then {RESUME_HINT}")
+            time.sleep(self.timeouts.poll)
 
     def _confirm_removed(self, name: str) -> None:
         deadline = time.monotonic() + self.timeouts.step

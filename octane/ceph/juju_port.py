@@ -16,7 +16,10 @@ would do by hand:
 * ``deploy_mon``: the admin keyring, the monmap and the ``mon.`` keyring go to the seed
   unit 0600 (:mod:`octane.juju.unitfiles`), ``ceph-mon --mkfs`` there, the copies of the
   monmap and ``mon.`` keyring are deleted (also on failure), ``systemctl enable --now``.
-* ``retire_mon``: ``systemctl disable --now ceph-mon@NAME`` on the old unit.
+* ``stop_mon``: ``systemctl stop ceph-mon@NAME`` on the old unit, before ``ceph mon remove``
+  (a removed monitor must not be alive when the others renumber their ranks: clients
+  re-hunting then could hang on it; :meth:`~octane.ceph.handover.MonitorHandover._remove`).
+* ``retire_mon``: ``systemctl disable --now ceph-mon@NAME`` on the old unit, once removed.
 * ``point_clients_at``: in Juju terms, clients follow relations: once a seed monitor is a
   member, the seed's ceph-mon is offered and consumed into the original model and every
   client of the old ceph-mon (ceph-osd ``mon``, ``ceph`` clients...) relates to it too;
@@ -287,8 +290,17 @@ class JujuCephPort:
             last = (result.stderr.strip().splitlines() or ["no output"])[-1]
             raise OctaneError(f"could not {what} on {unit.unit}: {last}")
 
+    def stop_mon(self, name: str) -> None:
+        """Stop a member's daemon on its unit before its removal (still enabled: a failed
+        removal is undone with ``systemctl start``)."""
+        unit = self.units.by_name(name)
+        if unit is None:
+            raise OctaneError(f"no ceph-mon unit hosts monitor '{name}'")
+        self._sync(self._must(unit, f"systemctl stop ceph-mon@{name}", f"stop mon.{name}"),
+                   2 * JUJU_SLACK + 60)
+
     def retire_mon(self, name: str) -> None:
-        """Stop and disable the removed monitor's daemon on its unit."""
+        """Keep the removed (already stopped) monitor's daemon from starting again."""
         unit = self.units.by_name(name)
         if unit is None:
             return

@@ -47,10 +47,10 @@ class LiveState:
         """The monmap for the planner: a member runs when it is healthy."""
         return MonMap.of(self.members, down=[n for n in self.members if not self.healthy(n)])
 
-    def degraded(self) -> str | None:
-        """Why this is not a full quorum of every member, or None when it is."""
+    def degraded(self, *, leaving: str | None = None) -> str | None:
+        """Why this is not a full quorum of every member (but ``leaving``), or None."""
         problems = []
-        for name in sorted(self.members):
+        for name in sorted(set(self.members) - {leaving}):
             state = self.states.get(name, "down")
             if state == "down":
                 problems.append(f"mon.{name} does not answer on its admin socket")

@@ -102,6 +102,11 @@ class MonMap:
         return MonMap(tuple(replace(m, running=True) if m.name == name else m
                             for m in self.monitors))
 
+    def stopped(self, name: str) -> MonMap:
+        """This monmap with member ``name`` not running (still a member)."""
+        return MonMap(tuple(replace(m, running=False) if m.name == name else m
+                            for m in self.monitors))
+
     def describe(self) -> str:
         """``a,b,c (c down)``: a monmap in one short phrase for messages."""
         down = [m.name for m in self.monitors if not m.running]

@@ -9,7 +9,8 @@ add`` when the new member is in the monmap but not yet in quorum — keeps the i
 Why the order it picks is safe whenever any order is. Write *s* for the members that are
 stopped and *r* for those that run. Removing a stopped member only helps. Adding a member
 needs ``r - s >= 2`` (during the join it counts as stopped) and raises ``r - s`` by one once
-it runs; removing a running member needs ``r - s >= 2`` and ``r >= 3``. Adds only help, so
+it runs; removing a running member stops it first (the executor stops a monitor's daemon
+before ``ceph mon remove``), so it needs ``r - s >= 3`` and ``r >= 3``. Adds only help, so
 any valid order stays valid when an add moves earlier or a remove later; the canonical order
 (:func:`_canonical`) therefore does the stopped removes first, then each add as soon as the
 removes it waits for are done (a replacement reusing a name or an address waits for the old
@@ -60,7 +61,8 @@ class AddMonitor:
 
 @dataclass(frozen=True)
 class RemoveMonitor:
-    """``ceph mon remove`` monitor ``name``, then wait for the remaining members' quorum."""
+    """Stop monitor ``name``'s daemon, wait for the others' quorum, ``ceph mon remove`` it,
+    then wait for the remaining members' quorum."""
 
     name: str
     quorum_after: tuple[str, ...]
@@ -88,6 +90,11 @@ def transitions(state: MonMap, step: MonStep) -> tuple[MonMap, ...]:
         # monitor is in quorum: while the election runs it counts as not running
         joined = state.added(Monitor(step.name, step.addr, running=False))
         return joined, joined.started(step.name)
+    if state[step.name].running:
+        # its daemon is stopped before `ceph mon remove` (MonitorHandover._remove): for a
+        # moment it is a member that does not run
+        stopped = state.stopped(step.name)
+        return stopped, stopped.removed(step.name)
     return (state.removed(step.name),)
 
 

@@ -1,4 +1,4 @@
-"""The hand-over's port: the five things it needs from a Ceph cluster, however reached.
+"""The hand-over's port: the six things it needs from a Ceph cluster, however reached.
 
 Why a port: the same executor runs against loopback daemons in tests (the twin's
 ``octane.twin.services.ceph.CephCluster`` satisfies this protocol structurally; the twin
@@ -17,8 +17,12 @@ Contract every implementation keeps:
 * ``deploy_mon`` is idempotent (a re-run after an interruption calls it again); the monmap
   and keyring it receives are 0600 files the executor deletes right after the call — a
   remote implementation copies them 0600 and deletes its copies too;
-* ``retire_mon`` runs after ``ceph mon remove``: the daemon exits by itself, the port reaps
-  it and makes sure it cannot start again into the cluster;
+* ``stop_mon`` runs *before* ``ceph mon remove``: it stops the member's daemon (bounded,
+  reaped) and leaves its store, so a removal that then fails can be undone by starting it;
+  a removed monitor must never be alive when the survivors renumber their ranks (see
+  :meth:`octane.ceph.handover.MonitorHandover._remove`);
+* ``retire_mon`` runs after ``ceph mon remove`` is confirmed: the daemon is already stopped;
+  the port makes sure it cannot start again into the cluster;
 * ``point_clients_at`` rewrites ``mon_host`` for clients (running daemons follow the
   monmap on their own; new clients bootstrap from ``mon_host``).
 """
@@ -60,8 +64,11 @@ class CephPort(Protocol):
         """Create monitor ``name`` (mkfs from ``monmap`` and the ``mon.`` keyring) on the
         host that owns ``addr`` and start it."""
 
+    def stop_mon(self, name: str) -> None:
+        """Stop member ``name``'s daemon before its removal; its store stays."""
+
     def retire_mon(self, name: str) -> None:
-        """Reap a removed monitor's daemon and keep it from starting again."""
+        """After the removal: keep the stopped monitor from starting again."""
 
     def point_clients_at(self, addrs: Sequence[str]) -> None:
         """Make clients' ``mon_host`` list exactly ``addrs``."""

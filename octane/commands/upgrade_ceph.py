@@ -195,7 +195,7 @@ class UpgradeCeph(ErrorContract, Command):
         handover = MonitorHandover(port, workdir=workdir, timeouts=Timeouts(
             cli=cli, settle=max(30.0, 3 * cli), step=args.step_timeout,
             osd_maps=args.osd_map_timeout))
-        live = await asyncio.to_thread(handover.live, "before planning")
+        live = await asyncio.to_thread(handover.live, "before planning", units.target)
         planned = plan_handover(live.monmap, units.target)      # refusals: nothing changed
         plan = build_plan(units, planned, live.fsid)
         out = sys.stdout

@@ -117,7 +117,7 @@ class CephCluster(ABC):
 
     @abstractmethod
     def retire_mon(self, name: str) -> None:
-        """After ``ceph mon remove``: reap the daemon and delete its store."""
+        """After ``ceph mon remove``: reap the (stopped) daemon and delete its store."""
 
     @abstractmethod
     def point_clients_at(self, addrs: Sequence[str]) -> None:
@@ -208,7 +208,14 @@ class CephCluster(ABC):
         return addr
 
     def remove_mon(self, name: str, *, timeout: float = 60.0) -> None:
-        """Remove a monitor from the monmap, reap it and wait for the others' quorum."""
+        """Stop a monitor, remove it from the monmap, reap it, wait for the others' quorum.
+
+        Stopped first, as octane's hand-over does (octane.ceph.handover, ``_remove``): a
+        removed monitor still alive while the survivors renumber their ranks can leave a
+        re-hunting client on a dead session.
+        """
+        self.stop_mon(name)
+        self.wait_for_quorum([n for n in self._mons if n != name], timeout=timeout)
         result = self.ceph(["mon", "remove", name])
         if not result.ok and "does not exist or has already been removed" not in result.stderr:
             self._check(result)

@@ -307,10 +307,14 @@ class RealCephCluster(CephCluster):
         return (self.base / "mon" / f"ceph-{name}" / "keyring").exists()
 
     def retire_mon(self, name: str) -> None:
-        """Reap a removed monitor, delete its store, free its address."""
+        """Reap a removed monitor, delete its store, free its address.
+
+        The hand-over stops the daemon before ``ceph mon remove`` (``stop_mon``); a monitor
+        removed while running exits by itself within about a second ("removed from monmap,
+        suicide"), which is waited for here too.
+        """
         proc = self._procs.get(f"mon.{name}")
         if proc is not None:
-            # a monitor removed from the monmap exits by itself within about a second
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(5)
         self._halt([f"mon.{name}"])

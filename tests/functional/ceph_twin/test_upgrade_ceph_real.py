@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
 import subprocess
 import threading
 import time
@@ -120,6 +121,9 @@ def test_hand_over_through_juju_keeps_quorum_while_a_client_reads_and_writes(
             took = time.monotonic() - began
     finally:
         sampler.stop()
+        # the twin deletes the cluster's files when it stops: keep the daemons' logs in the
+        # test's tmp dir for whoever reads a failure
+        shutil.copytree(cluster.base / "log", tmp_path / "ceph-logs", dirs_exist_ok=True)
     done, restarted = finish(real_twin, done)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _members(real_twin) == SEED

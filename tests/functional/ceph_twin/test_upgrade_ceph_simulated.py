@@ -12,12 +12,15 @@ import asyncio
 import json
 import stat
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from octane.twin.behaviours.base import ExecResult
 from octane.twin.executors import ExecRequest
+from octane.twin.services.ceph import CommandResult
 from octane.twin.services.ceph_simulated import SIMULATED_ADMIN_KEYRING, SimulatedCephCluster
 from tests.functional.ceph_twin.conftest import TIMEOUTS, CephTwin, start_twin
 
@@ -184,3 +187,33 @@ def test_an_osd_that_missed_the_map_stops_the_run_until_restarted(sim_twin: Ceph
     # a third run, with nothing unfinished, checks read-only and has nothing to do
     third = sim_twin.octane(*ARGS, "--auto-approve")
     assert third.returncode == 0 and "Nothing to do" in third.stdout
+
+
+def test_a_failed_removal_leaves_a_stopped_monitor_the_rerun_removes(
+        sim_twin: CephTwin) -> None:
+    """``mon remove`` fails once after octane stopped cmon-a: the quorum of the others holds,
+    the journal says where it stopped, and the rerun removes cmon-a instead of refusing the
+    quorum octane itself degraded (its marker says so)."""
+    cluster = sim_twin.cluster
+    assert isinstance(cluster, SimulatedCephCluster)
+    ceph = cluster.ceph
+
+    def remove_fails_once(args: Sequence[str], **kw: Any) -> CommandResult:
+        if list(args[:2]) == ["mon", "remove"]:
+            cluster.ceph = ceph  # type: ignore[method-assign]
+            return CommandResult(("ceph", *args), 110, "", "Error ETIMEDOUT: timed out")
+        return ceph(args, **kw)
+
+    cluster.ceph = remove_fails_once  # type: ignore[method-assign]
+    stopped = sim_twin.octane(*ARGS, "--auto-approve")
+    assert stopped.returncode == 1, stopped.stdout + stopped.stderr
+    assert "remove mon.cmon-a" in stopped.stdout + stopped.stderr
+    assert cluster.mon_state("cmon-a") == "down"
+    assert _members(sim_twin) == ["cmon-a", "cmon-b", "cmon-c", "smon-d"]
+    assert sorted(cluster.quorum_status()["quorum_names"]) == ["cmon-b", "cmon-c", "smon-d"]
+
+    again = sim_twin.octane(*ARGS, "--auto-approve")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _members(sim_twin) == SEED
+    finished = sim_twin.octane("status", "-f", "json")
+    assert json.loads(finished.stdout)["status"] == "completed", finished.stdout

@@ -24,6 +24,9 @@ class ReadOnlyPort(CephPort):
     def deploy_mon(self, name: str, addr: str, *, monmap: Path, keyring: Path) -> None:
         raise AssertionError(f"a read-only check deployed mon.{name}")
 
+    def stop_mon(self, name: str) -> None:
+        raise AssertionError(f"a read-only check stopped mon.{name}")
+
     def retire_mon(self, name: str) -> None:
         raise AssertionError(f"a read-only check retired mon.{name}")
 

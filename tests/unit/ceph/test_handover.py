@@ -200,3 +200,147 @@ def test_release_check_reports_a_lagging_require_osd_release(tmp_path: Path) -> 
 def test_plan_is_read_only(sim: SimulatedCephCluster, tmp_path: Path) -> None:
     plan = _handover(sim, tmp_path).plan(_target(sim))
     assert len(plan.steps) == 6 and sim.epoch == 1 and sim.flags == set()
+
+
+def test_a_monitor_is_stopped_before_it_leaves_the_monmap(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    """Stop, the others' quorum, ``mon remove``, retire: never a removed monitor alive.
+
+    Removing first let a client re-hunting at the moment of the removal open its session on
+    the dying monitor and hang there (pacific's MonClient; see MonitorHandover._remove).
+    """
+    events: list[str] = []
+    stop, retire, ceph = sim.stop_mon, sim.retire_mon, sim.ceph
+
+    def stopping(name: str, **kw: bool) -> None:
+        events.append(f"stop {name}")
+        stop(name, **kw)
+
+    def retiring(name: str) -> None:
+        events.append(f"retire {name}")
+        retire(name)
+
+    def cli(args: Sequence[str], **kw: object) -> CommandResult:
+        if list(args[:2]) == ["mon", "remove"]:
+            quorum = sim.quorum_status()["quorum_names"]
+            events.append(f"remove {args[2]} (running: {sim.mon_state(args[2])}, "
+                          f"quorum {','.join(quorum)})")
+        return ceph(args, **kw)  # type: ignore[arg-type]
+
+    sim.stop_mon, sim.retire_mon = stopping, retiring  # type: ignore[method-assign]
+    sim.ceph = cli  # type: ignore[method-assign]
+    _handover(sim, tmp_path).run(_target(sim, ["d"]) | {"b": sim.mons["b"],
+                                                         "c": sim.mons["c"]})
+    assert events == ["stop a", "remove a (running: down, quorum b,c,d)", "retire a"]
+
+
+def test_no_quorum_after_stopping_a_monitor_stops_the_run_before_the_monmap_changes(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    stop = sim.stop_mon
+
+    def stop_two(name: str, **kw: bool) -> None:     # the host of b goes down at that moment
+        stop(name, **kw)
+        stop("b")
+
+    sim.stop_mon = stop_two  # type: ignore[method-assign]
+    with pytest.raises(HandoverStopped, match=r"mon\.a was stopped for its removal, but the "
+                                              r"other members formed no quorum") as stopped:
+        _handover(sim, tmp_path).run(_target(sim, ["d"]) | {"b": sim.mons["b"],
+                                                             "c": sim.mons["c"]})
+    assert "start mon.a again" in stopped.value.one_line()
+    assert sim.epoch == 2                            # d added; a never removed without quorum
+    sim.start_mon("b")
+    assert sorted(m["name"] for m in sim.ceph(["mon", "dump", "-f", "json"]).json()["mons"]) \
+        == ["a", "b", "c", "d"]
+
+
+def _one_new(sim: SimulatedCephCluster) -> dict[str, str]:
+    """Add d, then remove a (b and c stay): the shortest plan with a removal."""
+    return _target(sim, ["d"]) | {"b": sim.mons["b"], "c": sim.mons["c"]}
+
+
+def _interrupt_at(sim: SimulatedCephCluster, verb: str) -> None:
+    """The process dies at the first ``ceph mon <verb>`` (before it reaches the cluster)."""
+    ceph = sim.ceph
+
+    def cli(args: Sequence[str], **kw: object) -> CommandResult:
+        if list(args[:2]) == ["mon", verb]:
+            sim.ceph = ceph  # type: ignore[method-assign]
+            raise KeyboardInterrupt(f"killed before mon {verb}")
+        return ceph(args, **kw)  # type: ignore[arg-type]
+
+    sim.ceph = cli  # type: ignore[method-assign]
+
+
+def test_run_interrupted_between_stop_and_removal_continues_the_removal(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    """The stopped monitor is octane's doing (its marker says so): the next run removes it
+    instead of refusing a degraded quorum and asking the operator to start it again."""
+    target = _one_new(sim)
+    _interrupt_at(sim, "remove")
+    with pytest.raises(KeyboardInterrupt):
+        _handover(sim, tmp_path).run(target)
+    assert sim.mon_state("a") == "down" and "a" in sim.mons and sim.epoch == 2
+
+    handover = _handover(sim, tmp_path)
+    assert [s.description for s in handover.plan(target).steps] == [
+        "Remove monitor 'a' and wait for a quorum of 3: 'b,c,d'"]
+    report = handover.run(target)
+    assert [s.name for s in report.done] == ["a"]
+    assert sim.quorum_status()["quorum_names"] == ["b", "c", "d"]
+    assert "a" not in sim.mons                                   # retired
+    assert not list((tmp_path / "work").rglob("stopped-for-removal.*"))
+    assert "noout" not in sim.flags
+
+
+def test_journaled_step_resumes_a_removal_its_run_had_stopped(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    """The same through ``live``/``run_step``, which ``octane upgrade-ceph`` journals."""
+    target = _one_new(sim)
+    _interrupt_at(sim, "remove")
+    with pytest.raises(KeyboardInterrupt):
+        _handover(sim, tmp_path).run(target)
+    handover = _handover(sim, tmp_path)
+    with pytest.raises(QuorumDegraded, match=r"mon\.a does not answer"):
+        handover.live("before planning")                         # without a target: strict
+    step = handover.plan(target).steps[0]
+    assert handover.live("before planning", target).members.keys() == {"a", "b", "c", "d"}
+    assert handover.run_step(step, target, number=2) == "done"
+    assert handover.in_effect(step) and "a" not in sim.mons
+
+
+def test_leaving_monitor_that_died_by_itself_still_stops_the_run(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    """No marker, no exception: a monitor octane did not stop is the operator's to look at."""
+    def kill_a(event: HandoverEvent) -> None:
+        if event.kind == "after-step" and event.number == 1:
+            sim.kill_mon("a")
+
+    with pytest.raises(QuorumDegraded, match=r"before step 2: .*mon\.a does not answer"):
+        _handover(sim, tmp_path, observer=kill_a).run(_one_new(sim))
+    assert sim.epoch == 2 and "a" in sim.mons
+
+
+def test_run_interrupted_before_retiring_retires_on_the_next_run(
+        sim: SimulatedCephCluster, tmp_path: Path) -> None:
+    target = _one_new(sim)
+    retire = sim.retire_mon
+    retired: list[str] = []
+
+    def dies(name: str) -> None:
+        sim.retire_mon = retire  # type: ignore[method-assign]
+        raise KeyboardInterrupt(f"killed before retiring {name}")
+
+    sim.retire_mon = dies  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        _handover(sim, tmp_path).run(target)
+    assert "a" not in sim.quorum_status()["quorum_names"] and "a" in sim.mons
+
+    def recording(name: str) -> None:
+        retired.append(name)
+        retire(name)
+
+    sim.retire_mon = recording  # type: ignore[method-assign]
+    report = _handover(sim, tmp_path).run(target)
+    assert report.done == () and retired == ["a"] and "a" not in sim.mons
+    assert not list((tmp_path / "work").rglob("stopped-for-removal.*"))

@@ -58,8 +58,10 @@ def _apply(state: MonMap, op: tuple[str, Monitor]) -> tuple[MonMap, ...] | None:
     """The monmaps one op passes through, or None when it cannot be applied yet."""
     kind, mon = op
     try:
-        if kind == "remove":
-            return (state.removed(mon.name),)
+        if kind == "remove":       # a running member's daemon is stopped, then it is removed
+            down = state.stopped(mon.name)
+            return (down, down.removed(mon.name)) if state[mon.name].running \
+                else (down.removed(mon.name),)
         joining = state.added(Monitor(mon.name, mon.addr, running=False))
     except ValueError:            # name or address still taken by a member to remove
         return None
@@ -229,3 +231,17 @@ def test_monmap_rejects_duplicate_names_and_addresses() -> None:
         MonMap((Monitor("a", "1"), Monitor("b", "1")))
     with pytest.raises(ValueError, match="duplicate monitor names: a"):
         MonMap((Monitor("a", "1"), Monitor("a", "2")))
+
+
+def test_a_running_member_is_stopped_before_it_is_removed() -> None:
+    start = MonMap.of({"a": "1", "b": "2", "c": "3"})
+    plan = plan_handover(start, {"b": "2", "c": "3", "d": "4"})
+    assert [s.describe() for s in plan.states()] == [
+        "a,b,c", "a,b,c,d (d down)", "a,b,c,d", "a,b,c,d (a down)", "b,c,d"]
+
+
+def test_stopping_first_refuses_a_removal_that_would_stop_a_majority() -> None:
+    # c is stopped and kept: stopping a would leave 2 of 4 running before the removal
+    start = MonMap.of({"a": "1", "b": "2", "c": "3", "d": "4"}, down=["c"])
+    with pytest.raises(PlanRefused, match=r"remove mon\.a: 2 of 4 monitors running"):
+        plan_handover(start, {"b": "2", "c": "3", "d": "4"})
