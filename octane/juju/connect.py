@@ -11,17 +11,19 @@ opened when a write needs libjuju's high-level API (a charm refresh).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from juju.client.connection import Connection
+from juju.client.connection import Connection, Monitor
 from juju.client.jujudata import FileJujuData, NoModelException
 from juju.errors import JujuError
 from macaroonbakery import httpbakery  # type: ignore[import-untyped]
+from websockets.exceptions import ConnectionClosed
 
 from octane.errors import ConnectionFailed, NotFound
-from octane.juju.retry import translate
+from octane.juju.retry import backoff, translate
 from octane.juju.settings import JujuSettings
 
 LOG = logging.getLogger(__name__)
@@ -117,13 +119,37 @@ async def _find_uuid(target: Target, data: FileJujuData, settings: JujuSettings)
                    hint="`juju models` lists the models you can use")
 
 
+def cut_while_opening(exc: BaseException) -> bool:
+    """A connection the network cut after its socket opened and before it was usable.
+
+    libjuju's ``retries`` cover only a socket that does not open (``Connection._connect``
+    turns those into ``JujuConnectionError``); a cut while the login or the model's first
+    AllWatcher delta is in flight escapes ``connect`` as websockets' ``ConnectionClosed``
+    (seen against the twin cutting ``Admin.Login``: "no close frame received or sent").
+    A cut of the first ``AllWatcher.Next`` makes libjuju's watcher task end without an
+    exception when the receiver has already marked the connection closing (libjuju
+    model/__init__.py ``_all_watcher``, the ``ConnectionClosed`` branch's "closed on
+    request" ``break``), and ``Model._after_connect`` then raises a plain ``JujuError``
+    "AllWatcher task is finished abruptly without an exception." (seen against the twin
+    cutting ``AllWatcher.Next``). That is a blink of the link, not an answer, so opening
+    again is worth it.
+    """
+    if isinstance(exc, ConnectionClosed):
+        return True
+    return isinstance(exc, JujuError) and "AllWatcher task is finished abruptly" in str(exc)
+
+
 async def open_model_connection(name: str | None, settings: JujuSettings
                                 ) -> tuple[Connection, Target]:
     """A logged-in model connection; one-line NotFound / ConnectionFailed otherwise."""
     target, data = resolve(name)
-    try:
+    async def attempt() -> Connection:
         uuid = target.uuid or await _find_uuid(target, data, settings)
-        conn = await _open(target, data, uuid, settings)
+        return await _open(target, data, uuid, settings)
+
+    try:
+        conn = await backoff(attempt, what=f"connecting to {target.where}",
+                             timeout=settings.timeout, transient=cut_while_opening)
     except (NotFound, ConnectionFailed):
         raise
     except Exception as exc:
@@ -136,16 +162,52 @@ async def open_model_connection(name: str | None, settings: JujuSettings
     return conn, target
 
 
+def given_up(conn: Connection) -> bool:
+    """libjuju stopped trying to bring this connection back.
+
+    After a drop, libjuju's receiver reconnects by itself; when that reconnect fails too (its
+    login cut as well), every later ``rpc`` only logs "RPC: Automatic reconnect failed" and
+    raises again (libjuju client/connection.py ``rpc`` and ``reconnect``; seen against the
+    twin cutting ``Admin.Login`` after a drop). Such a connection is dead for good and must
+    be replaced; one that is mid-reconnect is left to libjuju.
+    """
+    monitor = conn.monitor
+    return monitor.status != Monitor.CONNECTED and not monitor.reconnecting.locked()
+
+
+async def reopen_model_connection(target: Target, settings: JujuSettings) -> Connection:
+    """A new connection in place of one libjuju gave up on: one attempt, any failure raised
+    as ``ConnectionError`` so the caller's retry loop keeps trying until its window ends."""
+    try:
+        conn, _ = await open_model_connection(
+            target.full_name, dataclasses.replace(settings, timeout=0.0))
+    except Exception as exc:
+        raise ConnectionError(f"opening the connection again: {exc}") from exc
+    LOG.warning("the connection to %s was lost and has been opened again", target.where)
+    return conn
+
+
 async def open_full_model(target: Target, settings: JujuSettings) -> Any:
     """libjuju's ``Model`` for the writes that need its high-level API (imported lazily:
     ``juju.model`` also loads the kubernetes client, which reads never need)."""
     from juju.model import Model
 
-    model = Model(max_frame_size=settings.max_frame_size)
+    async def attempt() -> Any:
+        model = Model(max_frame_size=settings.max_frame_size)
+        try:
+            await model.connect(  # type: ignore[no-untyped-call]
+                model_name=target.full_name, retries=settings.model_retries,
+                retry_backoff=settings.model_retry_backoff)
+        except BaseException:
+            try:  # a half-open Model keeps its receiver and pinger tasks otherwise
+                await model.disconnect()  # type: ignore[no-untyped-call]
+            except Exception as exc:
+                LOG.debug("disconnect after a failed connect: %s", exc)
+            raise
+        return model
+
     try:
-        await model.connect(  # type: ignore[no-untyped-call]
-            model_name=target.full_name, retries=settings.model_retries,
-            retry_backoff=settings.model_retry_backoff)
+        return await backoff(attempt, what=f"connecting to {target.where}",
+                             timeout=settings.timeout, transient=cut_while_opening)
     except Exception as exc:
         raise translate(exc, f"connecting to {target.where}") from None
-    return model

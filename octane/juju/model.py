@@ -25,7 +25,13 @@ from juju.client.connection import Connection
 from octane.cloud.model import Cloud
 from octane.errors import NotFound, OctaneError
 from octane.juju import status as convert
-from octane.juju.connect import Target, open_full_model, open_model_connection
+from octane.juju.connect import (
+    Target,
+    given_up,
+    open_full_model,
+    open_model_connection,
+    reopen_model_connection,
+)
 from octane.juju.retry import retrying
 from octane.juju.settings import JujuSettings
 from octane.juju.wait import wait_until_idle
@@ -131,10 +137,7 @@ class JujuModel:
         if self._full is not None:
             full, self._full = self._full, None
             await _quietly_disconnect(full)
-        try:
-            await self._conn.close()
-        except Exception as exc:  # closing a half-open connection must not mask the real error
-            LOG.debug("close: %s", exc)
+        await _quietly(self._conn.close(), "close")
 
     async def __aenter__(self) -> JujuModel:
         return self
@@ -146,9 +149,8 @@ class JujuModel:
 
     async def _rpc(self, facade: str, request: str, params: Mapping[str, Any],
                    what: str) -> Mapping[str, Any]:
-        conn = self._conn
-
         async def call() -> Mapping[str, Any]:
+            conn = await self._usable_conn()
             msg: dict[str, Any] = {"type": facade, "request": request,
                                    "version": conn.facades[facade], "params": dict(params)}
             result = await conn.rpc(msg)
@@ -156,6 +158,23 @@ class JujuModel:
             return response if isinstance(response, Mapping) else {}
 
         return await retrying(call, what=what, timeout=self.settings.timeout)
+
+    async def _usable_conn(self) -> Connection:
+        """The read connection, replaced first if libjuju gave up reconnecting it."""
+        if given_up(self._conn):
+            old = self._conn
+            self._conn = await reopen_model_connection(self._target, self.settings)
+            await _quietly(old.close(), "close")
+        return self._conn
+
+    async def _usable_full(self) -> Any:
+        """libjuju's ``Model``, opened on first use and again if libjuju gave up on it."""
+        if self._full is not None and given_up(self._full.connection()):
+            full, self._full = self._full, None
+            await _quietly_disconnect(full)
+        if self._full is None:
+            self._full = await open_full_model(self._target, self.settings)
+        return self._full
 
     async def _full_status(self) -> Mapping[str, Any]:
         return await self._rpc("Client", "FullStatus", {"patterns": None},
@@ -265,13 +284,15 @@ class JujuModel:
         """
         if channel and revision is None and switch is None:
             revision = await self.latest_revision(application, channel)
-        if self._full is None:
-            self._full = await open_full_model(self._target, self.settings)
-        app = self._full.applications.get(application)
-        if app is None:
-            raise NotFound(f"application '{application}' not found in model '{self.name}'")
-        await retrying(lambda: app.refresh(channel=channel, switch=switch, revision=revision),
-                       what=f"refreshing '{application}'", timeout=self.settings.timeout)
+
+        async def attempt() -> None:
+            app = (await self._usable_full()).applications.get(application)
+            if app is None:
+                raise NotFound(f"application '{application}' not found in model '{self.name}'")
+            await app.refresh(channel=channel, switch=switch, revision=revision)
+
+        await retrying(attempt, what=f"refreshing '{application}'",
+                       timeout=self.settings.timeout)
 
     async def _enqueue(self, request: str, params: Mapping[str, Any], what: str
                        ) -> list[tuple[str, str]]:
@@ -376,8 +397,12 @@ def _config_text(value: Any) -> str:
 
 
 async def _quietly_disconnect(model: Any) -> None:
+    await _quietly(model.disconnect(), "disconnect")
+
+
+async def _quietly(closing: Any, what: str) -> None:
     try:
-        await model.disconnect()
+        await closing
     except Exception as exc:  # closing a half-open connection must not mask the real error
-        LOG.debug("disconnect: %s", exc)
+        LOG.debug("%s: %s", what, exc)
 

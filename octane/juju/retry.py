@@ -29,6 +29,15 @@ TRANSIENT: tuple[type[BaseException], ...] = (ConnectionClosed, ConnectionError,
                                               asyncio.TimeoutError, OSError)
 
 
+#: Failures :func:`retrying` names in one line: the transport's and the controller's answers.
+_NAMED: tuple[type[BaseException], ...] = (JujuError, ssl.SSLError, *TRANSIENT)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure of the transport, not an answer: worth another attempt."""
+    return isinstance(exc, TRANSIENT)
+
+
 def one_line(exc: BaseException) -> str:
     """The first line of an exception's message (libjuju's can span several)."""
     message = getattr(exc, "message", "") or str(exc) or type(exc).__name__
@@ -61,21 +70,37 @@ def translate(exc: BaseException, what: str) -> OctaneError:
     return OctaneError(f"{what}: {type(exc).__name__}: {text}")
 
 
-async def retrying(call: Callable[[], Awaitable[T]], *, what: str, timeout: float,
-                   clock: Callable[[], float] = time.monotonic,
-                   sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> T:
-    """Run ``call``; retry transient failures with 1.1**attempt backoff for ``timeout`` s."""
+async def backoff(call: Callable[[], Awaitable[T]], *, what: str, timeout: float,
+                  clock: Callable[[], float] = time.monotonic,
+                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+                  transient: Callable[[BaseException], bool] = is_transient) -> T:
+    """Run ``call``; retry transient failures with 1.1**attempt backoff for ``timeout`` s.
+
+    The last failure is raised as it is, for callers that name failures themselves (opening
+    a connection tells "not found" from "unreachable"). ``transient`` says which failures
+    are worth another attempt (by default the :data:`TRANSIENT` types).
+    """
     start = clock()
     attempt = 0
     while True:
         try:
             return await call()
-        except TRANSIENT as exc:
+        except Exception as exc:
+            if not transient(exc):
+                raise
             attempt += 1
             if clock() - start >= timeout:
-                raise translate(exc, what) from exc
+                raise
             delay = 1.1 ** attempt
             LOG.debug("%s failed (%s); retry %d in %.1fs", what, one_line(exc), attempt, delay)
             await sleep(delay)
-        except (JujuError, ssl.SSLError) as exc:
-            raise translate(exc, what) from exc
+
+
+async def retrying(call: Callable[[], Awaitable[T]], *, what: str, timeout: float,
+                   clock: Callable[[], float] = time.monotonic,
+                   sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> T:
+    """:func:`backoff`, with the failure named in one line (an octane error)."""
+    try:
+        return await backoff(call, what=what, timeout=timeout, clock=clock, sleep=sleep)
+    except _NAMED as exc:
+        raise translate(exc, what) from exc

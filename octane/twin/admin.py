@@ -12,12 +12,15 @@ Routes (JSON in, JSON out):
 - ``POST /clock/advance {seconds}``      → move scenario time forward
 - ``GET  /state[?model=]``               → models, units, statuses, versions
 - ``POST /faults/drop-connections``      → cut every API connection (no close frame)
+- ``POST /faults/cut-on {call, count}``  → the next ``count`` requests ``call``
+  (``"Admin.Login"``, ``"AllWatcher.Next"``) cut their connection instead of an answer
 - ``POST /faults/hook-fails {model, unit}``     → the unit's (or app's units') next hook fails
 - ``POST /faults/never-settles {model, unit}``  → the next hook never finishes
 - ``POST /faults/action-fails {model, unit, action, message}`` → the next run fails
 - ``POST /config {model, application, values}`` → config changed behind octane's back
 - ``GET  /calls``                        → the API calls served (facade, version, method,
-  model uuid), oldest first — a recording to assert what a client did
+  model uuid; ``cut: true`` for one a ``cut-on`` fault left unanswered), oldest first —
+  a recording to assert what a client did
 - ``POST /reset``                        → back to the scenario's initial state (same
   uuids and password; every API connection is cut)
 """
@@ -65,6 +68,7 @@ def application(server: TwinServer, token: str) -> web.Application:
     app.router.add_post("/clock/advance", routes.advance)
     app.router.add_get("/state", routes.state)
     app.router.add_post("/faults/drop-connections", routes.drop)
+    app.router.add_post("/faults/cut-on", routes.cut_on)
     app.router.add_post("/faults/hook-fails", routes.hook_fails)
     app.router.add_post("/faults/never-settles", routes.never_settles)
     app.router.add_post("/faults/action-fails", routes.action_fails)
@@ -140,6 +144,15 @@ class Routes:
     async def drop(self, request: web.Request) -> web.Response:
         """Cut every API connection."""
         return web.json_response({"dropped": self.server.api.drop_connections()})
+
+    async def cut_on(self, request: web.Request) -> web.Response:
+        """Cut the connection of the next ``count`` requests ``call``."""
+        body = await request.json()
+        call, count = str(body["call"]), int(body.get("count", 1))
+        if "." not in call or count < 1:
+            raise ValueError("call is 'Facade.Method' and count at least 1")
+        self.server.api.cut_on(call, count)
+        return web.json_response({"call": call, "pending": self.server.api.cuts[call]})
 
     def _units(self, body: dict[str, Any]) -> tuple[str, list[str]]:
         model = self.controller.model_by_name(body["model"])

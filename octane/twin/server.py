@@ -282,6 +282,7 @@ class TwinServer:
         self.controller = fresh
         self.api.controller = fresh
         self.api.calls.clear()
+        self.api.cuts.clear()
         self._write_host_keys()
 
     def poke(self) -> None:

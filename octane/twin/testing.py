@@ -86,6 +86,10 @@ class AdminClient:
         """Cut every API connection; returns how many."""
         return int(self.request("POST", "/faults/drop-connections", {})["dropped"])
 
+    def cut_on(self, call: str, count: int = 1) -> Any:
+        """The next ``count`` requests ``call`` (``"Admin.Login"``) cut their connection."""
+        return self.request("POST", "/faults/cut-on", {"call": call, "count": count})
+
     def fail_next_hook(self, model: str, unit: str) -> Any:
         """The next hook of ``unit`` (or of each unit of an application) fails."""
         return self.request("POST", "/faults/hook-fails", {"model": model, "unit": unit})

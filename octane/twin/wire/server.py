@@ -55,6 +55,8 @@ class ApiServer:
         self.requests_served = 0
         #: The calls served, oldest first (for the admin channel's ``/calls``), bounded.
         self.calls: collections.deque[dict[str, Any]] = collections.deque(maxlen=MAX_CALLS)
+        #: ``"Facade.Method"`` → how many more arrivals of it cut their connection unanswered.
+        self.cuts: dict[str, int] = {}
 
     async def _unsupported(self, request: web.Request) -> web.Response:
         return web.json_response({"error": "the twin does not accept uploads",
@@ -90,6 +92,8 @@ class ApiServer:
             return
         envelope = Params(request)
         request_id = envelope.get("request-id", 0)
+        if self._cut(envelope, session):
+            return
         try:
             response = await self.dispatch(session, envelope)
             reply: dict[str, Any] = {"request-id": request_id, "response": response}
@@ -125,6 +129,27 @@ class ApiServer:
                     extra={"advertised": self.router.advertised()})
         self.controller.advance()
         return await handler(call)
+
+    def cut_on(self, call: str, count: int) -> None:
+        """The next ``count`` requests ``call`` (``"Admin.Login"``) cut their connection."""
+        self.cuts[call] = self.cuts.get(call, 0) + count
+
+    def _cut(self, envelope: Params, session: Session) -> bool:
+        """Abort the socket instead of answering, as a link failing mid-call does: the
+        client sees the request sent and the connection gone with no close frame."""
+        call = f"{envelope.get('type', '')}.{envelope.get('request', '')}"
+        if self.cuts.get(call, 0) <= 0:
+            return False
+        self.cuts[call] -= 1
+        self.calls.append({"seq": self.requests_served, "facade": envelope.text("type"),
+                           "version": envelope.num("version"),
+                           "method": envelope.text("request"),
+                           "model": session.model_uuid or "", "cut": True})
+        entry = self.connections.get(session.id)
+        session.close()
+        if entry is not None and entry[1].transport is not None:
+            entry[1].transport.abort()
+        return True
 
     def drop_connections(self) -> int:
         """Cut every API connection as a network failure would (no close frame)."""

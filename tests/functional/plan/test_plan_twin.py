@@ -176,3 +176,48 @@ def test_bad_credentials_are_one_line(twin: RunningTwin, tmp_path: Path,
     assert main(["plan", "--model", twin.model_name("openstack")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "refused the credentials" in err[0]
+
+
+@pytest.mark.parametrize("cut", ["Admin.Login", "AllWatcher.Next"])
+def test_port_opens_again_a_connection_cut_while_opening(twin: RunningTwin, cut: str) -> None:
+    """A link that fails after the socket opened and before the connection is usable (the
+    login answer, the model's first AllWatcher delta) is tried again like any transient
+    failure; libjuju's own ``retries`` only cover a socket that does not open. Both the
+    read connection and the full ``Model`` a refresh opens must survive two such cuts."""
+    async def scenario() -> None:
+        twin.admin.cut_on("Admin.Login", 2)
+        model = await JujuModel.connect(twin.model_name("openstack"), FAST)
+        try:
+            twin.admin.cut_on(cut, 2)
+            await model.refresh("keystone", channel="zed/stable")
+        finally:
+            await model.close()
+
+    asyncio.run(scenario())
+    assert _apps(twin)["keystone"]["channel"] == "zed/stable"
+    calls = [(f"{c['facade']}.{c['method']}", bool(c.get("cut"))) for c in twin.admin.calls()]
+    assert calls.count((cut, True)) == (4 if cut == "Admin.Login" else 2)  # really cut
+    assert calls.count((cut, False)) >= 2  # then served: both connections were opened again
+
+
+def test_port_carries_on_when_libjujus_own_reconnect_is_cut_too(twin: RunningTwin) -> None:
+    """A drop whose automatic reconnect (libjuju's receiver) has its login cut as well: the
+    next call must still get through on both connections, not fail on a dead socket."""
+    async def scenario() -> None:
+        model = await JujuModel.connect(twin.model_name("openstack"), FAST)
+        try:
+            await model.refresh("keystone", channel="yoga/stable")  # opens the full Model
+            twin.admin.cut_on("Admin.Login", 2)
+            assert twin.admin.drop_connections() >= 2
+            assert (await model.get_config("keystone"))["openstack-origin"] == (
+                "cloud:jammy-yoga")
+            twin.admin.cut_on("Admin.Login", 2)
+            assert twin.admin.drop_connections() >= 1  # the full Model's may be dead already
+            await model.refresh("keystone", channel="zed/stable")
+        finally:
+            await model.close()
+
+    asyncio.run(scenario())
+    assert _apps(twin)["keystone"]["channel"] == "zed/stable"
+    cut = [c for c in twin.admin.calls() if c.get("cut")]
+    assert len(cut) == 4, cut
