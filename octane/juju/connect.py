@@ -11,10 +11,12 @@ opened when a write needs libjuju's high-level API (a charm refresh).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from juju.client.connection import Connection, Monitor
 from juju.client.jujudata import FileJujuData, NoModelException
@@ -27,6 +29,7 @@ from octane.juju.retry import backoff, translate
 from octane.juju.settings import JujuSettings
 
 LOG = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,39 @@ def given_up(conn: Connection) -> bool:
     """
     monitor = conn.monitor
     return monitor.status != Monitor.CONNECTED and not monitor.reconnecting.locked()
+
+
+#: How often a pending call looks whether its connection is still alive, in seconds.
+LOST_POLL = 0.2
+
+
+async def unless_lost(call: Awaitable[T], conn: Connection, *, poll: float = LOST_POLL) -> T:
+    """``call`` (a request on ``conn``), failed as a transport failure if ``conn`` is lost
+    with it unanswered.
+
+    libjuju's receiver loops ``while self.is_open``: when the socket closes between two
+    messages the loop just ends -- no ``ConnectionClosed``, so the pending calls are never
+    failed (``messages.put_all``) and no reconnect starts (libjuju client/connection.py
+    ``_receiver``). Seen against the twin: EOF right after a reply, the next call then
+    waited until the pinger's next ping ten seconds later. A connection libjuju has given
+    up on (:func:`given_up`) on two looks in a row will never answer, so the call is
+    cancelled and raised as ``ConnectionError`` for the caller's retry, which replaces the
+    connection. Long calls on a live connection (a big FullStatus) are never cut.
+    """
+    task = asyncio.ensure_future(call)
+    lost = 0
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=poll)
+            if done:
+                return task.result()
+            lost = lost + 1 if given_up(conn) else 0
+            if lost >= 2:
+                raise ConnectionError("the connection closed with the call unanswered")
+    finally:
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
 
 async def reopen_model_connection(target: Target, settings: JujuSettings) -> Connection:

@@ -31,6 +31,7 @@ from octane.juju.connect import (
     open_full_model,
     open_model_connection,
     reopen_model_connection,
+    unless_lost,
 )
 from octane.juju.retry import retrying
 from octane.juju.settings import JujuSettings
@@ -153,7 +154,7 @@ class JujuModel:
             conn = await self._usable_conn()
             msg: dict[str, Any] = {"type": facade, "request": request,
                                    "version": conn.facades[facade], "params": dict(params)}
-            result = await conn.rpc(msg)
+            result = await unless_lost(conn.rpc(msg), conn)
             response = result.get("response")
             return response if isinstance(response, Mapping) else {}
 
@@ -286,10 +287,12 @@ class JujuModel:
             revision = await self.latest_revision(application, channel)
 
         async def attempt() -> None:
-            app = (await self._usable_full()).applications.get(application)
+            full = await self._usable_full()
+            app = full.applications.get(application)
             if app is None:
                 raise NotFound(f"application '{application}' not found in model '{self.name}'")
-            await app.refresh(channel=channel, switch=switch, revision=revision)
+            await unless_lost(app.refresh(channel=channel, switch=switch, revision=revision),
+                              full.connection())
 
         await retrying(attempt, what=f"refreshing '{application}'",
                        timeout=self.settings.timeout)

@@ -66,6 +66,7 @@ class ApiServer:
         ws = web.WebSocketResponse(max_msg_size=MAX_FRAME, autoping=True)
         await ws.prepare(request)
         session = Session(next(self._ids), request.match_info.get("uuid"))
+        LOG.debug("twin: connection %d opened", session.id)
         self.connections[session.id] = (ws, request, session)
         lock = asyncio.Lock()
         tasks: set[asyncio.Task[None]] = set()
@@ -160,4 +161,6 @@ class ApiServer:
             if transport is not None:
                 transport.abort()
                 count += 1
+                LOG.debug("twin: cut connection %d (logged in: %s)", session.id,
+                         session.logged_in)
         return count
