@@ -33,6 +33,7 @@ from octane.juju.connect import (
     reopen_model_connection,
     unless_lost,
 )
+from octane.juju.noise import install_noise_filter
 from octane.juju.retry import retrying
 from octane.juju.settings import JujuSettings
 from octane.juju.wait import wait_until_idle
@@ -78,34 +79,6 @@ def unit_tag(unit: str) -> str:
     return "unit-" + unit.replace("/", "-")
 
 
-class _KnownNoise(logging.Filter):
-    """Demote libjuju's harmless pinger noise to DEBUG (python-libjuju #1112).
-
-    When libjuju drops its short-lived controller connection, its pinger task is collected
-    while pending and asyncio logs "Task was destroyed but it is pending" at ERROR, followed
-    by "cannot reuse already awaited coroutine". Every call still succeeds (juju-api.md,
-    section 5, item 14); the records stay in the run's log file, off the operator's screen.
-    """
-
-    MARKERS = ("_pinger", "cannot reuse already awaited coroutine")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        if record.levelno >= logging.ERROR and any(m in text for m in self.MARKERS):
-            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
-        return True
-
-
-_NOISE = _KnownNoise()
-
-
-def _install_noise_filter() -> None:
-    for name in ("asyncio", "juju.client.connection", "juju._jasyncio"):
-        logger = logging.getLogger(name)
-        if _NOISE not in logger.filters:
-            logger.addFilter(_NOISE)
-
-
 class JujuModel:
     """A connected model; create with :meth:`connect`, close with :meth:`close`."""
 
@@ -129,7 +102,7 @@ class JujuModel:
         credentials -- each one line, after ``OCTANE_MODEL_RETRIES`` attempts.
         """
         conf = settings or JujuSettings.from_env()
-        _install_noise_filter()
+        install_noise_filter()
         conn, target = await open_model_connection(model, conf)
         return cls(conn, target, conf)
 
